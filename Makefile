@@ -1,0 +1,61 @@
+# The verbs people use. Everything installs from uv.lock; uv itself is bootstrapped when missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_BIN := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV := $(UV_BIN)
+RUN := $(UV) run --frozen --no-sync
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export UV_PYTHON_DOWNLOADS := never
+SEED ?= 7
+SCALE ?= 1
+MANIFEST := dbt_project/target/manifest.json
+RAW_DIR := $(or $(VF_RAW_DIR),data/raw)
+
+.PHONY: help setup manifest sample run dev test lint evaluate bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(UV_BIN):
+	@echo "uv not found: installing it for this user (python3 -m pip install --user uv)"
+	python3 -m pip install --user --quiet uv
+
+.venv/.synced: uv.lock pyproject.toml | $(UV_BIN)
+	$(UV) sync --frozen
+	@touch $@
+
+setup: .venv/.synced $(DAGSTER_HOME)/dagster.yaml  ## create the environment from uv.lock
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+$(MANIFEST): setup $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f 2>/dev/null) dbt_project/dbt_project.yml
+	cd dbt_project && $(RUN) dbt parse --quiet --profiles-dir .
+	@touch $@
+
+manifest: $(MANIFEST)  ## prepare the dbt manifest (dbt parse)
+
+sample: setup  ## generate the sample exports into data/raw (SEED=7 SCALE=1)
+	$(RUN) python -m pipeline.sample --out data/raw --truth data/truth --seed $(SEED) --scale $(SCALE)
+
+run: manifest  ## set up, make sample data if data/raw is empty, materialise everything, summarise
+	@if [ -z "$$(find $(RAW_DIR) -type f ! -name '.gitkeep' -print -quit 2>/dev/null)" ]; then \
+		echo "$(RAW_DIR) holds no exports: generating the sample set"; \
+		$(MAKE) --no-print-directory sample; fi
+	$(RUN) dagster job execute -m pipeline.definitions -j vanity_funnel
+	$(RUN) python -m pipeline.summary
+
+dev: manifest  ## the Dagster UI (and daemon) on http://127.0.0.1:3000
+	$(RUN) dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
+
+test: manifest  ## the whole test suite
+	$(RUN) pytest
+
+lint: setup  ## ruff
+	$(RUN) ruff check pipeline tests
+
+clean:  ## remove runtime state (warehouse, published marts, Dagster storage, dbt target)
+	rm -rf .dagster_home dbt_project/target dbt_project/logs data/warehouse data/truth
+	find data/marts -type f ! -name '.gitkeep' -delete

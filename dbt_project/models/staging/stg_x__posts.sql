@@ -1,0 +1,31 @@
+with
+
+source as (
+    select * from {{ source('raw', 'x_posts') }}
+    {{ latest_snapshot(['post_id']) }}
+),
+
+renamed as (
+    select
+        'x' as platform,
+        post_id,
+        published_at,
+        cast(published_at as date) as published_date,
+        post_text,
+        permalink as post_url,
+        cast(null as varchar) as campaign_label,
+        impressions,
+        cast(null as bigint) as reach,
+        media_views as views,
+        likes,
+        replies as comments,
+        coalesce(retweets, 0) + coalesce(shares, 0) as shares,
+        bookmarks as saves,
+        url_clicks as clicks,
+        follows,
+        _file_id,
+        _exported_at,
+    from source
+)
+
+select * from renamed

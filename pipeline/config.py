@@ -1,0 +1,83 @@
+"""Settings: every path and global setting in one place, read from the environment with defaults.
+
+Nothing here imports Dagster, so plain functions and tests use the same settings as the assets.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+
+
+def _path(env: str, default: Path) -> Path:
+    value = os.environ.get(env)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where files live and how numbers are reported. Each field has an environment variable."""
+
+    raw_dir: Path = field(default_factory=lambda: _path("VF_RAW_DIR", PROJECT_DIR / "data/raw"))
+    """VF_RAW_DIR: the folder marketers drop exports into (searched recursively)."""
+    warehouse_path: Path = field(
+        default_factory=lambda: _path("VF_WAREHOUSE", PROJECT_DIR / "data/warehouse/warehouse.duckdb")
+    )
+    """VF_WAREHOUSE: the pipeline's private DuckDB file. Analysts never open it."""
+    marts_dir: Path = field(default_factory=lambda: _path("VF_MARTS_DIR", PROJECT_DIR / "data/marts"))
+    """VF_MARTS_DIR: where the published marts.duckdb, Parquet files and report.html go."""
+    key_file: Path = field(
+        default_factory=lambda: _path("VF_KEY_FILE", PROJECT_DIR / ".secrets/pseudonymisation.key")
+    )
+    """VF_KEY_FILE: the pseudonymisation key, created owner-only on first run (or VF_PSEUDONYM_KEY)."""
+    reporting_currency: str = field(
+        default_factory=lambda: os.environ.get("VF_REPORTING_CURRENCY", "EUR")
+    )
+    reporting_timezone: str = field(
+        default_factory=lambda: os.environ.get("VF_REPORTING_TZ", "Europe/Rome")
+    )
+    crm_timezone: str = field(default_factory=lambda: os.environ.get("VF_CRM_TZ", "Europe/Rome"))
+    """VF_CRM_TZ: the CRM portal's time zone (HubSpot/Salesforce dates carry no offset)."""
+    crm_currency: str = field(default_factory=lambda: os.environ.get("VF_CRM_CURRENCY", "EUR"))
+    """VF_CRM_CURRENCY: currency of CRM amounts (HubSpot portal / Salesforce org)."""
+    ads_currency: str = field(default_factory=lambda: os.environ.get("VF_ADS_CURRENCY", "EUR"))
+    """VF_ADS_CURRENCY: currency of ad exports that do not name theirs (TikTok Ads)."""
+    as_of: date | None = field(
+        default_factory=lambda: date.fromisoformat(os.environ["VF_AS_OF"])
+        if os.environ.get("VF_AS_OF")
+        else None
+    )
+    """VF_AS_OF: the day verdicts are judged at; default: the newest conversion date in the data."""
+    duckdb_memory_limit: str = field(
+        default_factory=lambda: os.environ.get("VF_DUCKDB_MEMORY_LIMIT", "3GB")
+    )
+    duckdb_threads: int = field(default_factory=lambda: int(os.environ.get("VF_DUCKDB_THREADS", "2")))
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.warehouse_path.parent / "tmp"
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+def get_settings() -> Settings:
+    return Settings()
+
+
+def export_env(settings: Settings) -> None:
+    """Make the paths visible to child processes (dbt reads VF_WAREHOUSE in profiles.yml)."""
+    os.environ["VF_WAREHOUSE"] = str(settings.warehouse_path)
+    os.environ["VF_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
+
+
+def dbt_vars(settings: Settings) -> dict[str, str]:
+    """The settings dbt models read with var()."""
+    return {"reporting_currency": settings.reporting_currency,
+            "reporting_timezone": settings.reporting_timezone,
+            "crm_currency": settings.crm_currency, "ads_currency": settings.ads_currency}

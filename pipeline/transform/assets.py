@@ -1,0 +1,53 @@
+"""dbt models as Dagster assets; dbt tests become asset checks."""
+
+
+import json
+import sys
+from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from pipeline.config import dbt_vars, export_env, get_settings
+from pipeline.transform.project import dbt_project
+
+LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+
+
+class LayerTranslator(DagsterDbtTranslator):
+    """Asset keys are <layer>/<model>; the group is the dbt folder's layer. Sources map to the
+    ingest assets through their `meta.dagster.asset_key` (models/staging/_raw__sources.yml)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return dg.AssetKey([self._layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return self._layer(dbt_resource_props)
+
+    @staticmethod
+    def _layer(props: Mapping[str, Any]) -> str:
+        fqn = props.get("fqn", [])
+        folder = fqn[1] if len(fqn) > 2 else "reference"
+        return LAYER_GROUPS.get(folder, "reference")
+
+
+translator = LayerTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
+            name="dbt_models")
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Staging, intermediate and mart models of dbt_project/, built and tested by `dbt build`."""
+    settings = get_settings()
+    export_env(settings)
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars(settings))],
+                       context=context).stream()
+
+
+# dbt from this environment, whatever is on PATH (uv run and plain python behave the same).
+dbt_resource = DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir),
+                              dbt_executable=str(Path(sys.executable).parent / "dbt"))
