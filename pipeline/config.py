@@ -53,6 +53,15 @@ class Settings:
         else None
     )
     """VF_AS_OF: the day verdicts are judged at; default: the newest conversion date in the data."""
+    attribution_model: str = field(
+        default_factory=lambda: os.environ.get("VF_ATTRIBUTION_MODEL", "last_touch")
+    )
+    """VF_ATTRIBUTION_MODEL: the default model (first_touch, last_touch, linear, position_based)
+    used by verdicts and the daily funnel; every mart states the model it used."""
+    freshness_max_age_days: int = field(
+        default_factory=lambda: int(os.environ.get("VF_FRESHNESS_DAYS", "35"))
+    )
+    """VF_FRESHNESS_DAYS: a source whose newest data is older than this many days WARNs."""
     duckdb_memory_limit: str = field(
         default_factory=lambda: os.environ.get("VF_DUCKDB_MEMORY_LIMIT", "3GB")
     )
@@ -76,8 +85,13 @@ def export_env(settings: Settings) -> None:
     os.environ["VF_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
 
 
-def dbt_vars(settings: Settings) -> dict[str, str]:
-    """The settings dbt models read with var()."""
+def dbt_vars(settings: Settings) -> dict[str, str | int]:
+    """The settings dbt models read with var() (dbt_project.yml holds the same defaults for
+    running dbt by hand; at run time these values win)."""
+    from pipeline.verdicts.thresholds import VerdictThresholds
+
     return {"reporting_currency": settings.reporting_currency,
             "reporting_timezone": settings.reporting_timezone,
-            "crm_currency": settings.crm_currency, "ads_currency": settings.ads_currency}
+            "crm_currency": settings.crm_currency, "ads_currency": settings.ads_currency,
+            "attribution_model": settings.attribution_model,
+            "attribution_window_days": VerdictThresholds().attribution_window_days}

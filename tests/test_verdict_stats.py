@@ -343,6 +343,23 @@ def test_small_low_converting_campaign_is_underperforming(result):
     assert weak["prob_above_baseline"] < 0.5
 
 
+@pytest.mark.parametrize(
+    "leads, verdict",
+    [
+        (16, "efficient"),  # posterior mean above the baseline, far from certain (P ~ 70%)
+        (14, "efficient"),  # raw rate just below the baseline, shrunk to just above it
+        (13, "underperforming"),  # posterior mean below the baseline (P above ~ 40%)
+    ],
+)
+def test_low_engagement_split_on_posterior_mean_against_baseline(leads, verdict):
+    frame = pd.concat([portfolio(), pd.DataFrame([_row("edge", 3_000, leads)])])
+    edge = by_id(assess(frame, None, AS_OF)).loc["edge"]
+    assert not bool(edge["is_high_engagement"])
+    assert 0.3 < edge["prob_above_baseline"] < 0.8  # a close call either way
+    assert (edge["posterior_mean_rate"] >= edge["baseline_rate"]) == (verdict == "efficient")
+    assert edge["verdict"] == verdict
+
+
 def test_campaign_within_attribution_window_is_too_early(result):
     recent = result.loc["recent"]  # ended 3 days before as_of, 14-day window
     assert recent["verdict"] == "too_early"

@@ -8,7 +8,7 @@ from pipeline.resources import Warehouse
 
 
 @dg.asset(key=["published", "marts"], group_name="publish", kinds={"duckdb", "parquet"},
-          deps=[dg.AssetKey(["marts", "campaign_performance"])])
+          deps=[dg.AssetKey(["marts", "campaign_verdicts"])])
 def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """data/marts/marts.duckdb and one Parquet file per mart, replaced atomically (os.replace)
     so analysts reading them during a run never see a half-written file. Runs only when every

@@ -236,7 +236,7 @@ def _nb_loglik_terms(alpha: float, beta: float, c: np.ndarray, e: np.ndarray) ->
         - special.gammaln(alpha)
         - special.gammaln(cp + 1.0)
         - alpha * np.log1p(ep / beta)
-        - cp * np.log(beta / ep)
+        - cp * np.log1p(beta / ep)
     )
     out[~pos & (c > 0)] = -np.inf
     return out
@@ -512,7 +512,8 @@ def assess(
         rate = np.where(known & (e > 0), c / e * t.rate_per, np.nan)
     expected = e * baseline  # NaN when either is NaN
     post = posterior_summary(prior, c, e, baseline, t)
-    mean_per_engagement = post["posterior_mean_rate"] / t.rate_per
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_per_engagement = (prior.alpha + c) / (prior.beta + e)  # NaN-safe: see insufficient
 
     insufficient = (
         ~known

@@ -1,0 +1,1 @@
+"""Data quality: Great Expectations suites built in code, run on frames DuckDB prepares."""
