@@ -53,6 +53,9 @@ dev: manifest  ## the Dagster UI (and daemon) on http://127.0.0.1:3000
 test: manifest  ## the whole test suite
 	$(RUN) pytest
 
+evaluate: manifest  ## score the vanity verdicts against planted truth over several seeds
+	$(RUN) python -m pipeline.evaluate
+
 lint: setup  ## ruff
 	$(RUN) ruff check pipeline tests
 

@@ -1,0 +1,134 @@
+"""The whole graph on the real X exports, a campaign plan and a small HubSpot export.
+
+Expected numbers are computed here, independently, from the input files with Python's csv
+module: the latest snapshot of each tweet, its likes + replies + retweets, the tweets whose text
+carries the plan's hashtag within the campaign's dates.
+"""
+
+import csv
+import re
+import shutil
+from datetime import datetime
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.integration
+
+PLAN = """campaign_id,campaign_name,utm_campaign,hashtag,channel,start_date,end_date,budget,currency
+C1,R stats H1,rstats_h1,#rstats,organic,2021-01-01,2021-06-30,1000,EUR
+C2,R stats H2,rstats_h2,#rstats,organic,2021-07-01,2021-12-31,1000,EUR
+C3,Never posted,never_posted,,organic,2021-03-01,2021-03-31,500,EUR
+"""
+CONTACTS = """Record ID,First Name,Last Name,Email,Phone Number,Create Date,Lifecycle Stage,Lead Status,Original Source,Original Source Drill-Down 1,Original Source Drill-Down 2,Latest Source,Latest Source Drill-Down 1,Latest Source Drill-Down 2,Became a Lead Date,Became a Customer Date
+101,Giulia,Rossi,giulia.rossi@example.com,+39 333 111 2222,2021-02-03 10:00,lead,New,Organic Social,Twitter,rstats_h1,Organic Social,Twitter,rstats_h1,2021-02-03 10:00,
+102,John,Smith,JOHN.SMITH@example.com ,(555) 123-4567,2021-03-04 11:30,customer,,Organic Social,Twitter,rstats_h1,Organic Social,Twitter,R Stats H1,2021-03-04 11:30,2021-04-01 09:00
+103,Anna,Bianchi,anna@example.com,,2021-08-09 09:15,lead,,Organic Search,,,Organic Social,Twitter,rstats_h2,2021-08-09 09:15,
+104,Mario,Verdi,mario@example.com,,2021-05-05 12:00,lead,,Direct Traffic,,,Direct Traffic,,,2021-05-05 12:00,
+"""
+HASHTAG = re.compile(r"(^|[^\w])#rstats($|[^\w])", re.IGNORECASE)
+
+
+def _expected_engagements(x_dir):
+    latest = {}
+    for path in sorted(x_dir.glob("*.csv")):
+        exported = re.findall(r"_(\d{8})_(\d{8})_", path.name)[0][1]
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                key = row["Tweet id"]
+                if key not in latest or latest[key][0] < exported:
+                    latest[key] = (exported, row)
+    totals = {"C1": 0, "C2": 0}
+    everything = 0
+    for _, row in latest.values():
+        engagement = sum(int(float(row[c])) for c in ("likes", "replies", "retweets"))
+        everything += engagement
+        when = datetime.strptime(row["time"], "%Y-%m-%d %H:%M %z").date()
+        if HASHTAG.search(row["Tweet text"]):
+            totals["C1" if when.month <= 6 else "C2"] += engagement
+    return totals, everything, len(latest)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, real_fixtures, dbt_manifest):
+    tmp = tmp_path_factory.mktemp("real")
+    raw = tmp / "raw"
+    shutil.copytree(real_fixtures / "x", raw / "x")
+    (raw / "plan").mkdir()
+    (raw / "plan" / "campaigns.csv").write_text(PLAN, encoding="utf-8")
+    (raw / "hubspot").mkdir()
+    (raw / "hubspot" / "hubspot-crm-exports-all-contacts-2021-12-31.csv").write_text(
+        CONTACTS, encoding="utf-8")
+    # the same X export dropped again under another name must not count twice
+    shutil.copy(raw / "x" / "tweet_activity_metrics_rOpenSci_20210101_20210201_en.csv",
+                raw / "copy_of_january.csv")
+    mp = pytest.MonkeyPatch()
+    for env, value in {"VF_RAW_DIR": raw, "VF_WAREHOUSE": tmp / "wh" / "w.duckdb",
+                       "VF_MARTS_DIR": tmp / "marts", "VF_KEY_FILE": tmp / "key"}.items():
+        mp.setenv(env, str(value))
+    from pipeline.definitions import defs
+
+    result = defs.resolve_job_def("vanity_funnel").execute_in_process(raise_on_error=False)
+    yield tmp, result
+    mp.undo()
+
+
+def test_run_succeeds_and_publishes(run):
+    tmp, result = run
+    assert result.success
+    marts = tmp / "marts"
+    assert (marts / "marts.duckdb").exists()
+    assert (marts / "campaign_performance.parquet").exists()
+    assert not list(marts.glob(".*.tmp")), "temporary files left behind"
+
+
+def test_engagements_per_campaign_equal_the_input_files(run, real_fixtures):
+    tmp, _ = run
+    expected, _, _ = _expected_engagements(real_fixtures / "x")
+    con = duckdb.connect(str(tmp / "marts" / "marts.duckdb"), read_only=True)
+    got = dict(con.execute("""
+        SELECT campaign_id, engagements FROM campaign_performance
+        WHERE platform = 'all' AND attribution_model = 'last_touch'""").fetchall())
+    assert got["C1"] == expected["C1"] and got["C2"] == expected["C2"]
+    assert got["C3"] == 0
+    assert expected["C1"] > 0 and expected["C2"] > 0
+
+
+def test_leads_follow_last_touch_by_utm_or_campaign_name(run):
+    tmp, _ = run
+    con = duckdb.connect(str(tmp / "marts" / "marts.duckdb"), read_only=True)
+    leads = dict(con.execute("""
+        SELECT campaign_id, leads FROM campaign_performance
+        WHERE platform = 'all' AND attribution_model = 'last_touch'""").fetchall())
+    # 101 by utm, 102 by the campaign's name in another spelling; 103 is H2's; 104 is nobody's
+    assert leads == {"C1": 2, "C2": 1, "C3": 0}
+
+
+def test_every_tweet_loaded_once_and_duplicate_file_skipped(run, real_fixtures):
+    tmp, _ = run
+    _, _, n_tweets = _expected_engagements(real_fixtures / "x")
+    con = duckdb.connect(str(tmp / "wh" / "w.duckdb"), read_only=True)
+    files = con.execute("SELECT path, status, rows_read, rows_loaded, rows_rejected "
+                        "FROM raw._files ORDER BY path").fetchall()
+    statuses = {p: s for p, s, *_ in files}
+    assert statuses["copy_of_january.csv"] == "duplicate"
+    assert sum(1 for s in statuses.values() if s == "loaded") == 13  # 11 X + plan + contacts
+    assert con.execute("SELECT count(DISTINCT post_id) FROM raw.x_posts").fetchone()[0] == n_tweets
+    for path, status, read, loaded, rejected in files:
+        if status == "loaded":
+            assert read == loaded + rejected, path
+
+
+def test_no_personal_data_in_warehouse_or_marts(run):
+    tmp, _ = run
+    needles = ["giulia.rossi@example.com", "john.smith@example.com", "333 111 2222",
+               "Giulia", "Rossi", "Bianchi", "555) 123"]
+    for db in (tmp / "wh" / "w.duckdb", tmp / "marts" / "marts.duckdb"):
+        con = duckdb.connect(str(db), read_only=True)
+        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
+        for schema, table in tables:
+            text = con.execute(f'SELECT string_agg(CAST(t AS VARCHAR), \'|\') '
+                               f'FROM "{schema}"."{table}" AS t').fetchone()[0] or ""
+            for needle in needles:
+                assert needle.lower() not in text.lower(), f"{needle} found in {schema}.{table}"
+        con.close()
