@@ -12,7 +12,7 @@ SCALE ?= 1
 MANIFEST := dbt_project/target/manifest.json
 RAW_DIR := $(or $(VF_RAW_DIR),data/raw)
 
-.PHONY: help setup manifest sample run dev test lint evaluate query bench clean
+.PHONY: help setup manifest sample run dev test lint evaluate query doctor bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ dev: manifest  ## the Dagster UI (and daemon) on http://127.0.0.1:3000
 
 test: manifest  ## the whole test suite
 	$(RUN) pytest
+
+doctor: setup  ## what is wrong with the setup or the files in data/raw, in plain words
+	$(RUN) python -m pipeline.doctor
 
 query: setup  ## a read-only SQL shell on the published marts (or: make query SQL="select ...")
 	$(RUN) python -m pipeline.query $(if $(SQL),"$(SQL)",)
