@@ -62,6 +62,9 @@ query: setup  ## a read-only SQL shell on the published marts (or: make query SQ
 evaluate: manifest  ## score the vanity verdicts against planted truth over several seeds
 	$(RUN) python -m pipeline.evaluate
 
+bench: manifest  ## benchmark at scale (BENCH_SCALE=300 ≈ 10M rows, BENCH_REPS=3): see README
+	$(RUN) python -m pipeline.bench
+
 lint: setup  ## ruff
 	$(RUN) ruff check pipeline tests
 
