@@ -44,7 +44,7 @@ run: manifest  ## set up, make sample data if data/raw is empty, materialise eve
 	@if [ -z "$$(find $(RAW_DIR) -type f ! -name '.gitkeep' -print -quit 2>/dev/null)" ]; then \
 		echo "$(RAW_DIR) holds no exports: generating the sample set"; \
 		$(MAKE) --no-print-directory sample; fi
-	$(RUN) dagster job execute -m pipeline.definitions -j vanity_funnel
+	$(RUN) dagster job execute -m pipeline.definitions -j vanity_funnel -c run.yaml
 	$(RUN) python -m pipeline.summary
 
 dev: manifest  ## the Dagster UI (and daemon) on http://127.0.0.1:3000

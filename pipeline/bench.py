@@ -149,7 +149,8 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
         shutil.copy(PROJECT_DIR / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
         return env
 
-    job = [dagster, "job", "execute", "-m", "pipeline.definitions", "-j", "vanity_funnel"]
+    job = [dagster, "job", "execute", "-m", "pipeline.definitions", "-j", "vanity_funnel",
+           "-c", str(PROJECT_DIR / "run.yaml")]
     results: dict[str, list[dict]] = {"full": [], "incremental": [], "floor": [], "pandas": []}
     extra: list[Path] = []
     for i in range(reps):
