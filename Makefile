@@ -12,7 +12,7 @@ SCALE ?= 1
 MANIFEST := dbt_project/target/manifest.json
 RAW_DIR := $(or $(VF_RAW_DIR),data/raw)
 
-.PHONY: help setup manifest sample run dev test lint evaluate query doctor bench clean
+.PHONY: help setup manifest sample run dev test lint evaluate query doctor report screenshot bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,12 @@ test: manifest  ## the whole test suite
 
 doctor: setup  ## what is wrong with the setup or the files in data/raw, in plain words
 	$(RUN) python -m pipeline.doctor
+
+report: setup  ## render the report from the warehouse (publish copies it to data/marts)
+	$(RUN) python -m pipeline.report
+
+screenshot: setup  ## the report in headless Chromium: laptop/phone PNGs and a PDF in data/marts/screenshots
+	$(RUN) python scripts/screenshot.py $(or $(REPORT),data/marts/report.html) --out data/marts/screenshots --pdf
 
 query: setup  ## a read-only SQL shell on the published marts (or: make query SQL="select ...")
 	$(RUN) python -m pipeline.query $(if $(SQL),"$(SQL)",)

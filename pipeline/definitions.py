@@ -7,6 +7,7 @@ from pipeline.ingest.checks import every_file_recognised, reconcile_checks
 from pipeline.ops.schedules import alert_on_failure, new_exports_sensor, nightly_schedule
 from pipeline.publish.assets import published_marts
 from pipeline.quality.checks import freshness_checks, performance_gx_check, raw_gx_checks
+from pipeline.report.assets import report
 from pipeline.resources import Warehouse
 from pipeline.transform.assets import dbt_models, dbt_resource
 from pipeline.verdicts.assets import campaign_verdicts, verdict_checks
@@ -16,7 +17,8 @@ everything = dg.define_asset_job(
     description="Ingest every new export, build and test the models, issue verdicts, publish.")
 
 defs = dg.Definitions(
-    assets=[raw_files, *format_assets, dbt_models, campaign_verdicts, published_marts],
+    assets=[raw_files, *format_assets, dbt_models, campaign_verdicts, report,
+            published_marts],
     asset_checks=[every_file_recognised, *reconcile_checks, *raw_gx_checks, *freshness_checks,
                   performance_gx_check, *verdict_checks],
     jobs=[everything],

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-DEFAULT_RUNS = [(7, 1.0), (11, 1.0), (23, 1.0), (5, 0.5), (42, 2.0)]
+DEFAULT_RUNS = [(7, 1.0), (11, 1.0), (23, 1.0), (5, 2.0), (42, 3.0)]
 
 
 def run_pipeline(raw: Path, work: Path) -> Path:

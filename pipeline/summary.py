@@ -27,12 +27,12 @@ def main() -> int:
         rel = con.sql("""
             SELECT campaign_id, campaign_name, verdict, engagements, conversions AS leads,
                    round(posterior_mean_rate, 2) AS leads_per_1000
-            FROM campaign_verdicts WHERE platform IS NULL ORDER BY verdict, engagements DESC""")
+            FROM campaign_verdicts WHERE level = 'campaign' ORDER BY verdict, engagements DESC""")
     else:
         rel = con.sql("""
             SELECT campaign_id, campaign_name, engagements, leads, round(lead_rate_per_1000, 2)
                    AS leads_per_1000
-            FROM campaign_performance ORDER BY engagements DESC""")
+            FROM campaign_performance WHERE platform = 'all' ORDER BY engagements DESC""")
     rel.show(max_rows=60, max_width=140)
     return 0
 

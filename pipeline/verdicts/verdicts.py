@@ -10,19 +10,20 @@ import pandas as pd
 from pipeline.verdicts.stats import assess, sentence
 from pipeline.verdicts.thresholds import VerdictThresholds
 
-CONVERSION_FORMATS = ("hubspot_contacts", "hubspot_deals", "salesforce_leads",
-                      "salesforce_opportunities")
+# Exports whose newest date (the manifest's max_date: creation dates) says up to when leads
+# could be seen. Deals are left out: an open deal's expected close date lies in the future.
+LEAD_FORMATS = ("hubspot_contacts", "salesforce_leads")
 ALL_PLATFORMS = "all"
 
 
 def resolve_as_of(con: duckdb.DuckDBPyConnection, configured: date | None) -> date:
-    """The day verdicts are judged at: as configured, else the newest date the CRM exports cover
-    (conversions after the export cannot be seen, whatever today's date), else today."""
+    """The day verdicts are judged at: as configured, else the newest lead creation date the CRM
+    exports cover (leads after the export cannot be seen, whatever today's date), else today."""
     if configured:
         return configured
     newest = con.execute(
         "SELECT max(max_date) FROM raw._files WHERE status = 'loaded' AND format IN "
-        f"{CONVERSION_FORMATS}").fetchone()[0]
+        f"{LEAD_FORMATS}").fetchone()[0]
     return newest or date.today()
 
 
