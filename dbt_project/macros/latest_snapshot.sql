@@ -1,6 +1,7 @@
 {#-
     Post-level exports carry lifetime totals as of the download, and re-downloads repeat rows:
-    keep, per natural key, the row of the newest export (never sum snapshots).
+    keep, per natural key, the row of the newest export (never sum snapshots). `key` is a list
+    of column names or expressions.
 -#}
 {% macro latest_snapshot(key) -%}
     qualify row_number() over (

@@ -7,17 +7,22 @@ source as (
 
 renamed as (
     select
-        campaign_id,
-        campaign_name,
+        trim(campaign_id) as campaign_id,
+        trim(campaign_name) as campaign_name,
         lower(trim(utm_campaign)) as utm_campaign,
-        nullif(lower(trim(hashtag)), '') as hashtag,
-        lower(channel) as channel,
+        case
+            when nullif(trim(hashtag), '') is not null
+                then '#' || ltrim(lower(trim(hashtag)), '#')
+        end as hashtag,
+        lower(trim(channel)) as channel,
         start_date,
-        coalesce(end_date, start_date) as end_date,
+        end_date,
         budget,
-        upper(coalesce(currency, '{{ var("reporting_currency") }}')) as currency,
+        upper(coalesce(nullif(trim(currency), ''), '{{ var("reporting_currency") }}')) as currency,
         {{ normalise_name('utm_campaign') }} as utm_campaign_key,
         {{ normalise_name('campaign_name') }} as campaign_name_key,
+        _file_id,
+        _exported_at
     from source
 )
 

@@ -10,12 +10,12 @@ renamed as (
         'x' as platform,
         post_id,
         published_at,
-        cast(published_at as date) as published_date,
+        {{ local_date('published_at') }} as published_date,
         post_text,
         permalink as post_url,
-        cast(null as varchar) as campaign_label,
+        cast(null as {{ dbt.type_string() }}) as campaign_label,
         impressions,
-        cast(null as bigint) as reach,
+        cast(null as {{ dbt.type_bigint() }}) as reach,
         media_views as views,
         likes,
         replies as comments,
@@ -24,7 +24,7 @@ renamed as (
         url_clicks as clicks,
         follows,
         _file_id,
-        _exported_at,
+        _exported_at
     from source
 )
 

@@ -1,0 +1,375 @@
+"""The dbt project on a generated sample, end to end: real exports (pipeline.sample), the real
+ingest, real dbt in a subprocess against a warehouse under tmp_path.
+
+One module fixture plays two nights: the first loads every export except two old months (a
+TikTok Ads report and a GA4 report) and builds the models, the second drops those late files in
+and runs `dbt build` (incremental). The tests then check that
+- the build is green (every data test, unit test and reconciliation test of the project) and so
+  is `dbt docs generate`;
+- the marts reconcile with totals computed here, independently, from the raw tables;
+- the incremental daily funnel equals a full refresh row for row, although the late files
+  changed days far outside the lookback window;
+- the planted campaigns come out as planted (engagements, leads, won deals, match rules).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.config import DBT_PROJECT_DIR, Settings
+from pipeline.ingest.load import connect, inventory, load_pending
+from pipeline.ingest.registry import formats
+from pipeline.sample import generate
+
+DBT = Path(sys.executable).parent / "dbt"
+AS_OF = date(2026, 10, 31)
+LOOKBACK_DAYS = 35  # dbt_project.yml vars.lookback_days
+FX_SEED = DBT_PROJECT_DIR / "seeds" / "fx_rates.csv"
+POSTS = {  # platform -> raw table, engagement components of the metric definition (DESIGN.md)
+    "facebook": ("facebook_posts", ["reactions", "comments", "shares"]),
+    "instagram": ("instagram_posts", ["likes", "comments", "shares", "saves"]),
+    "linkedin": ("linkedin_posts", ["likes", "comments", "reposts"]),
+    "x": ("x_posts", ["likes", "replies", "retweets", "shares", "bookmarks"]),
+    "tiktok": ("tiktok_videos", ["likes", "comments", "shares"]),
+    "youtube": ("youtube_videos", ["likes"]),
+    "pinterest": ("pinterest_pins", ["saves"]),
+}
+
+
+@dataclass
+class Built:
+    warehouse: Path
+    truth: Path
+    late_files: list[str]
+    first_night: list[tuple]  # fct_campaign_funnel_daily after the first build
+    incremental: list[tuple]  # ... after the second, incremental build
+    full_refresh: list[tuple]  # ... rebuilt from scratch on the same data
+    rerun: list[tuple]  # ... after one more incremental run with no new file
+
+
+def _dbt(args: list[str], warehouse: Path, work: Path) -> subprocess.CompletedProcess:
+    """Real dbt, its own target/log folders (the project's manifest is left alone)."""
+    env = {**os.environ, "VF_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    return subprocess.run(
+        [str(DBT), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+         str(DBT_PROJECT_DIR), "--target-path", str(work / "target"), "--log-path",
+         str(work / "logs")],
+        env=env, capture_output=True, text=True, timeout=600)
+
+
+def _assert_ok(result: subprocess.CompletedProcess, what: str) -> None:
+    tail = "\n".join(result.stdout.splitlines()[-40:])
+    assert result.returncode == 0, f"{what} failed:\n{tail}\n{result.stderr[-2000:]}"
+
+
+def _ingest(settings: Settings) -> None:
+    con = connect(settings)
+    try:
+        inventory(con, settings, progress=lambda _: None)
+        for name in formats():
+            load_pending(con, settings, name, progress=lambda _: None)
+    finally:
+        con.close()
+
+
+def _funnel_rows(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(
+            "SELECT * FROM marts.fct_campaign_funnel_daily "
+            "ORDER BY campaign_id, platform, activity_date").fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Built:
+    root = tmp_path_factory.mktemp("dbt_models")
+    sample, truth, raw = root / "sample", root / "truth", root / "raw"
+    summary = generate(sample, truth, seed=7, scale=1.0, as_of=AS_OF)
+    # two old months arrive late: the oldest TikTok Ads report and the oldest GA4 report
+    late = [sorted(f for f in summary["files"] if f.startswith(prefix))[0]
+            for prefix in ("tiktok/TikTok_Ads_Manager", "ga4/")]
+    for rel in summary["files"]:
+        if rel not in late:
+            (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+            (raw / rel).write_bytes((sample / rel).read_bytes())
+    settings = Settings(raw_dir=raw, warehouse_path=root / "wh" / "warehouse.duckdb",
+                        marts_dir=root / "marts", key_file=root / "secrets" / "key")
+
+    _ingest(settings)
+    _assert_ok(_dbt(["build", "--resource-type", "seed", "--resource-type", "model"],
+                    settings.warehouse_path, root), "dbt build (first night, models only)")
+    first = _funnel_rows(settings.warehouse_path)
+
+    for rel in late:
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_bytes((sample / rel).read_bytes())
+    _ingest(settings)
+    _assert_ok(_dbt(["build"], settings.warehouse_path, root), "dbt build (incremental)")
+    incremental = _funnel_rows(settings.warehouse_path)
+
+    _assert_ok(_dbt(["run", "--select", "fct_campaign_funnel_daily", "--full-refresh"],
+                    settings.warehouse_path, root), "dbt run --full-refresh")
+    full = _funnel_rows(settings.warehouse_path)
+    _assert_ok(_dbt(["run", "--select", "fct_campaign_funnel_daily"], settings.warehouse_path,
+                    root), "dbt run (no new file)")
+    rerun = _funnel_rows(settings.warehouse_path)
+    _assert_ok(_dbt(["docs", "generate"], settings.warehouse_path, root), "dbt docs generate")
+    return Built(settings.warehouse_path, truth, late, first, incremental, full, rerun)
+
+
+@pytest.fixture(scope="module")
+def con(built: Built):
+    c = duckdb.connect(str(built.warehouse), read_only=True)
+    yield c
+    c.close()
+
+
+def _scalar(con, sql: str, params: list | None = None):
+    return con.execute(sql, params or []).fetchone()[0]
+
+
+def _latest(table: str, key: str) -> str:
+    """The raw table's newest snapshot per key, written here independently of the models."""
+    return (f"(SELECT * FROM raw.{table} QUALIFY row_number() OVER (PARTITION BY {key} "
+            "ORDER BY _exported_at DESC, _file_id DESC, _row DESC) = 1)")
+
+
+def _mart_total(con, metric: str, platform: str, record_types: tuple[str, ...]) -> float:
+    """What the marts say about one platform: attributed (daily funnel) + unattributed."""
+    attributed = _scalar(con, f"SELECT coalesce(sum({metric}), 0) FROM "
+                              "marts.fct_campaign_funnel_daily WHERE platform = ?", [platform])
+    unattributed = _scalar(
+        con, f"SELECT coalesce(sum({metric}), 0) FROM marts.unattributed WHERE platform = ? "
+             "AND list_contains(?, record_type)", [platform, list(record_types)])
+    return float(attributed) + float(unattributed)
+
+
+# ---------------------------------------------------------------- reconciliation with raw
+
+
+@pytest.mark.parametrize("platform", sorted(POSTS))
+def test_engagements_reconcile_with_raw_latest_snapshots(con, platform):
+    """Per platform: marts (attributed + unattributed) = the latest snapshot of every post in
+    raw, plus the LinkedIn Campaign Manager reactions + comments + shares."""
+    table, parts = POSTS[platform]
+    key = {"youtube_videos": "trim(post_id)",
+           "linkedin_posts": "coalesce(nullif(post_id, ''), post_link)",
+           "tiktok_videos": "coalesce(nullif(post_id, ''), video_link)"}.get(table, "post_id")
+    summed = " + ".join(f"coalesce({p}, 0)" for p in parts)
+    raw_posts = _scalar(con, f"SELECT sum({summed}) FROM {_latest(table, key)}")
+    snapshots = _scalar(con, f"SELECT count(*) - count(DISTINCT {key}) FROM raw.{table}")
+    assert snapshots > 0, f"{table} should hold repeated snapshots for this test to mean much"
+    raw_total = float(raw_posts)
+    if platform == "linkedin":
+        raw_total += float(_scalar(con, "SELECT sum(coalesce(reactions, 0) + coalesce(comments, 0)"
+                                        " + coalesce(shares, 0)) FROM "
+                                        + _latest("linkedin_ads",
+                                                  "campaign_id, campaign_name, start_date")))
+    assert raw_total > 0
+    assert _mart_total(con, "engagements", platform, ("post", "ad_day")) == raw_total
+    # summing every snapshot instead would have counted engagement several times
+    every_snapshot = float(_scalar(con, f"SELECT sum({summed}) FROM raw.{table}"))
+    assert every_snapshot > raw_posts
+
+
+def test_x_likes_of_latest_snapshot_are_what_the_posts_mart_carries(con):
+    """The spot check from the issue: likes of the latest snapshot per post in raw.x_posts."""
+    raw_likes = _scalar(con, f"SELECT sum(likes) FROM {_latest('x_posts', 'post_id')}")
+    model_likes = _scalar(con, "SELECT sum(likes) FROM intermediate.int_posts_matched_to_campaigns"
+                               " WHERE platform = 'x'")
+    assert raw_likes == model_likes > 0
+
+
+def test_impressions_reconcile_with_raw(con):
+    """Facebook and Instagram impressions are Impressions, else Views (the column was renamed)."""
+    latest = {p: _latest(table, "post_id") for p, (table, _) in POSTS.items()}
+    raw = {
+        "facebook": f"SELECT sum(coalesce(impressions, views)) FROM {latest['facebook']}",
+        "instagram": f"SELECT sum(coalesce(impressions, views)) FROM {latest['instagram']}",
+        "x": f"SELECT sum(impressions) FROM {latest['x']}",
+        "pinterest": f"SELECT sum(impressions) FROM {latest['pinterest']}",
+    }
+    for platform, sql in raw.items():
+        assert _mart_total(con, "impressions", platform, ("post", "ad_day")) == float(
+            _scalar(con, sql)), platform
+    meta_ads = _scalar(con, "SELECT sum(impressions) FROM " + _latest(
+        "meta_ads", "campaign_name, coalesce(day, reporting_starts), "
+                    "CASE WHEN day IS NULL AND reporting_ends > reporting_starts "
+                    "THEN reporting_ends END"))
+    assert _mart_total(con, "impressions", "meta", ("ad_day",)) == float(meta_ads) > 0
+
+
+def test_spend_reconciles_with_raw_in_reporting_currency(con):
+    """Ad spend per platform, converted here with the fx_rates seed file (EUR reporting)."""
+    with FX_SEED.open() as f:
+        rates = {r["currency"]: float(r["rate_to_eur"]) for r in csv.DictReader(f)}
+    rates["EUR"] = 1.0
+    rows = {
+        "meta": "SELECT coalesce(_currency, 'EUR'), sum(amount_spent) FROM " + _latest(
+            "meta_ads", "campaign_name, coalesce(day, reporting_starts), CASE WHEN day IS NULL "
+                        "AND reporting_ends > reporting_starts THEN reporting_ends END")
+                + " GROUP BY 1",
+        "linkedin": "SELECT coalesce(currency, _currency, 'EUR'), sum(total_spent) FROM "
+                    + _latest("linkedin_ads", "campaign_id, campaign_name, start_date")
+                    + " GROUP BY 1",
+        "tiktok": "SELECT coalesce(_currency, 'EUR'), sum(cost) FROM "
+                  + _latest("tiktok_ads", "day, campaign_name, ad_group_name, ad_name")
+                  + " GROUP BY 1",
+    }
+    currencies = set()
+    for platform, sql in rows.items():
+        expected = 0.0
+        for currency, amount in con.execute(sql).fetchall():
+            currencies.add(currency)
+            expected += float(amount) * rates[currency.upper()]
+        assert _mart_total(con, "spend", platform, ("ad_day",)) == pytest.approx(expected,
+                                                                                 abs=0.01)
+    assert "USD" in currencies, "the sample has a USD ad account: conversion is exercised"
+
+
+def test_leads_reconcile_with_raw_crm(con):
+    """Every lead counted once: HubSpot contacts that are leads + Salesforce leads."""
+    hubspot = _scalar(con, f"""
+        SELECT count(*) FROM {_latest('hubspot_contacts', 'contact_id')}
+        WHERE became_lead_at IS NOT NULL OR lower(replace(lifecycle_stage, ' ', '')) IN
+            ('lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer',
+             'evangelist')""")
+    salesforce = _scalar(con, "SELECT count(DISTINCT lead_id) FROM raw.salesforce_leads")
+    attributed = _scalar(con, "SELECT sum(leads) FROM marts.fct_campaign_funnel_daily")
+    unattributed = _scalar(con, "SELECT sum(leads) FROM marts.unattributed "
+                                "WHERE record_type = 'lead'")
+    assert 0 < unattributed < attributed
+    assert attributed + unattributed == pytest.approx(hubspot + salesforce, abs=1e-6)
+    # and under every model, the credited shares add up to the same number of leads
+    for model, total in con.execute(
+            "SELECT attribution_model, sum(weight) FROM "
+            "intermediate.int_leads_attributed_to_campaigns GROUP BY 1").fetchall():
+        assert total == pytest.approx(hubspot + salesforce, abs=1e-6), model
+
+
+def test_rates_are_null_over_zero_volume_never_zero_or_infinite(con):
+    checks = {  # denominator is zero -> the rate must be NULL (there are such rows)
+        "lead_to_sale": "leads = 0", "lead_rate_per_1000": "engagements = 0",
+        "ctr": "impressions = 0", "engagement_rate": "impressions = 0", "roas": "spend = 0",
+        "cac": "won_deals = 0", "cpl": "leads = 0",
+    }
+    for rate, zero in checks.items():
+        zero_rows, not_null = con.execute(
+            f"SELECT count(*), count({rate}) FROM marts.campaign_performance WHERE {zero}"
+        ).fetchone()
+        assert zero_rows > 0 and not_null == 0, (rate, zero_rows, not_null)
+        # and where the denominator is positive the rate is a finite number
+        bad = _scalar(con, f"SELECT count(*) FROM marts.campaign_performance WHERE NOT ({zero})"
+                           f" AND {rate} IS NOT NULL AND (isinf({rate}) OR isnan({rate}))")
+        assert bad == 0, rate
+    assert _scalar(con, "SELECT count(*) FROM marts.campaign_performance WHERE leads > 0 "
+                        "AND lead_to_sale IS NULL") == 0
+
+
+# ---------------------------------------------------------------- incremental
+
+
+def _hashes(rows: list[tuple]) -> list[str]:
+    """One hash per row; floats rounded (parallel sums may differ in the last bit)."""
+    def norm(v):
+        return round(v, 6) if isinstance(v, float) else v
+    return sorted(hashlib.sha256(repr(tuple(norm(v) for v in r)).encode()).hexdigest()
+                  for r in rows)
+
+
+def test_incremental_run_equals_full_refresh(built: Built):
+    assert built.incremental and _hashes(built.incremental) == _hashes(built.full_refresh)
+
+
+def test_late_files_changed_days_outside_the_lookback_window(built: Built):
+    """The second night's late files (old months) reached the daily funnel: the equality above
+    is not the trivial one of a run that changed nothing, nor the lookback window's doing."""
+    newest = max(r[2] for r in built.first_night)
+    cutoff = newest - timedelta(days=LOOKBACK_DAYS)
+    before = {r for r in built.first_night if r[2] < cutoff}
+    after = {r for r in built.incremental if r[2] < cutoff}
+    assert before != after
+    assert len(built.incremental) > len(built.first_night)
+
+
+def test_rerun_without_new_files_changes_nothing(built: Built):
+    assert _hashes(built.rerun) == _hashes(built.full_refresh)
+
+
+# ---------------------------------------------------------------- the planted campaigns
+
+
+@pytest.fixture(scope="module")
+def truth(built: Built) -> list[dict]:
+    with (built.truth / "campaigns.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
+def test_planted_campaigns_come_out_as_planted(con, truth):
+    perf = {r[0]: r[1:] for r in con.execute(
+        "SELECT campaign_id, engagements, leads, won_deals, end_date, window_end_date "
+        "FROM marts.campaign_performance WHERE platform = 'all' "
+        "AND attribution_model = 'last_touch'").fetchall()}
+    assert set(perf) == {t["campaign_id"] for t in truth}
+    for t in truth:
+        engagements, leads, won, end_date, window_end = perf[t["campaign_id"]]
+        assert engagements == int(t["planted_engagements"]), t["campaign_id"]
+        assert leads == int(t["planted_leads"]), t["campaign_id"]
+        assert won == int(t["planted_won_deals"]), t["campaign_id"]
+        assert end_date == date.fromisoformat(t["end_date"])
+        assert window_end == end_date + timedelta(days=14)
+
+
+def test_vanity_campaigns_convert_worse_than_converting_ones(con, truth):
+    rate = dict(con.execute(
+        "SELECT campaign_id, lead_rate_per_1000 FROM marts.campaign_performance "
+        "WHERE platform = 'all' AND attribution_model = 'last_touch'").fetchall())
+    vanity = [rate[t["campaign_id"]] for t in truth if t["archetype"] == "vanity"]
+    converting = [rate[t["campaign_id"]] for t in truth if t["archetype"] == "converting"]
+    assert vanity and converting and max(vanity) < min(converting)
+
+
+def test_every_match_rule_is_used_and_hashtag_decoys_stay_unattributed(con, truth):
+    rules = dict(con.execute("SELECT match_rule, count(*) FROM "
+                             "intermediate.int_posts_matched_to_campaigns GROUP BY 1").fetchall())
+    assert all(rules.get(r, 0) > 0 for r in ("utm_in_url", "campaign_name", "hashtag",
+                                             "unattributed")), rules
+    # the generator's decoys: a campaign's hashtag used after its dates matches nothing
+    decoys = con.execute("""
+        SELECT u.record_id, u.activity_date, c.start_date, c.end_date
+        FROM marts.unattributed AS u
+        JOIN staging.stg_plan__campaigns AS c
+          ON c.hashtag IS NOT NULL AND contains(lower(u.text), c.hashtag)
+        WHERE u.record_type = 'post' AND u.text LIKE 'Throwback to #%'""").fetchall()
+    assert decoys and not any(start <= d <= end for _, d, start, end in decoys)
+    # a planted post never lands on another campaign: matched posts carry their campaign's
+    # utm, name or hashtag
+    wrong = _scalar(con, """
+        SELECT count(*) FROM intermediate.int_posts_matched_to_campaigns AS p
+        JOIN staging.stg_plan__campaigns AS c USING (campaign_id)
+        WHERE p.match_rule = 'hashtag' AND NOT contains(lower(p.post_text), c.hashtag)""")
+    assert wrong == 0
+
+
+def test_every_campaign_and_model_has_a_total_row_and_the_dimension_agrees(con, truth):
+    rows = con.execute("SELECT attribution_model, count(*) FROM marts.campaign_performance "
+                       "WHERE platform = 'all' GROUP BY 1 ORDER BY 1").fetchall()
+    assert rows == [(m, len(truth)) for m in ("first_touch", "last_touch", "linear",
+                                              "position_based")]
+    dim = dict(con.execute("SELECT campaign_id, posts FROM marts.dim_campaigns").fetchall())
+    posts = dict(con.execute("SELECT campaign_id, sum(posts) FROM marts.campaign_performance "
+                             "WHERE platform = 'all' AND attribution_model = 'last_touch' "
+                             "GROUP BY 1").fetchall())
+    assert dim == posts and sum(dim.values()) > 0
