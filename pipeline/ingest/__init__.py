@@ -1,1 +1,2 @@
-"""Ingest: recognise exports by their header, decode them, parse them with DuckDB into raw tables."""
+"""Ingest: recognise exports by their header, decode them, parse them with DuckDB into raw
+tables."""

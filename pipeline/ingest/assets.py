@@ -47,7 +47,8 @@ def _format_asset(name: str) -> dg.AssetsDefinition:
     @dg.asset(key=["raw", name], deps=[raw_files.key], group_name=RAW_GROUP,
               kinds={"duckdb", "python"}, description=(
                   f"raw.{name}: {what}, parsed by DuckDB from every `{name}` export under "
-                  f"data/raw (all snapshots kept; staging keeps the newest per {', '.join(fmt.key)})."
+                  "data/raw (all snapshots kept; staging keeps the newest per "
+                  f"{', '.join(fmt.key)})."
                   " Rejected rows go to raw._rejects with their reason."))
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         settings = warehouse.settings()

@@ -1,18 +1,33 @@
 """Load exports into the warehouse: inventory, parse with DuckDB, keep every rejected row.
 
-For every file: rows read = rows loaded + rows rejected (summary/footer rows are kept among the
-rejects with kind 'summary'). A file is recognised by its content hash, so the same export
-dropped twice, or renamed, loads once. Each file loads in one transaction: a crash leaves no
-half-loaded file.
+For every file: rows read = rows loaded + rows rejected (summary/footer rows and repeated header
+lines are kept among the rejects with kind 'summary'). A file is recognised by its content hash,
+so the same export dropped twice, or renamed, loads once. Each file loads in one transaction: a
+crash leaves no half-loaded file.
+
+Where a rejected row is reported (raw._rejects):
+- `line` is the physical line in the file (1-based, as an editor shows it) where the record
+  starts. It is exact for every text file up to EXACT_LINES_MAX_BYTES (a streaming pass with
+  Python's csv module, made only when the file has rejects). Above that size it is computed
+  from DuckDB's record count and is exact when no value holds a line break (blank lines before
+  the row may shift it). For a workbook it is the row number in the sheet; for a zip, the line
+  in the member.
+- `data_row` is the n-th record after the header (blank lines not counted).
+DuckDB keeps the file's order for `row_number() OVER ()` here: the CSV scan preserves insertion
+order (DuckDB's default, `preserve_insertion_order`) and the streaming window is not parallel.
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import logging
+import re
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -26,10 +41,12 @@ from pipeline.ingest.decode import (
     UnreadableFile,
     exported_at_from_name,
     prepare,
+    remove_stale_temporaries,
     scan_bytes,
+    sniff,
 )
-from pipeline.ingest.privacy import email_sql, install_hmac, load_or_create_key, phone_sql
-from pipeline.ingest.registry import Format, formats
+from pipeline.ingest.privacy import email_sql, install_hmac, load_or_create_key, phone_sql, redact
+from pipeline.ingest.registry import Format, HeaderMatch, formats
 
 log = logging.getLogger(__name__)
 
@@ -40,23 +57,44 @@ CREATE TABLE IF NOT EXISTS raw._files (
     format VARCHAR,
     status VARCHAR,             -- pending, loaded, duplicate, unknown, error
     container VARCHAR, encoding VARCHAR, delimiter VARCHAR, header_line INTEGER,
-    currency VARCHAR, size_bytes BIGINT, mtime_ns BIGINT, exported_at TIMESTAMP,
+    currency VARCHAR, size_bytes BIGINT, mtime_ns BIGINT,
+    exported_at TIMESTAMP,      -- date in the file name, else modification time (see inventory)
     rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, rows_summary BIGINT,
     min_date DATE, max_date DATE,
     duplicate_of VARCHAR, message VARCHAR,
-    seen_at TIMESTAMP, loaded_at TIMESTAMP, load_seconds DOUBLE
+    seen_at TIMESTAMP, loaded_at TIMESTAMP, load_seconds DOUBLE,
+    decimal_mark VARCHAR,       -- '.' or ',' as read from the values
+    date_formats VARCHAR,       -- the format chosen per date column, e.g. created_date=%d/%m/%Y
+    newlines VARCHAR            -- line ends: lf, crlf, cr, none or mixed
 )"""
 REJECTS_DDL = """
 CREATE TABLE IF NOT EXISTS raw._rejects (
     file_id VARCHAR, path VARCHAR, format VARCHAR,
-    line BIGINT,                -- physical line in the file, when known
-    data_row BIGINT,            -- n-th data row after the header, when known
+    line BIGINT,                -- physical line in the file (sheet row for a workbook)
+    data_row BIGINT,            -- n-th record after the header
     kind VARCHAR,               -- invalid (a value or the row's shape is wrong) or summary
-    reason VARCHAR, raw_text VARCHAR, rejected_at TIMESTAMP
+    reason VARCHAR, raw_text VARCHAR, rejected_at TIMESTAMP,
+    action VARCHAR              -- what to do about it
 )"""
+ADDED_COLUMNS = {"raw._files": [("decimal_mark", "VARCHAR"), ("date_formats", "VARCHAR"),
+                                 ("newlines", "VARCHAR")],
+                 "raw._rejects": [("action", "VARCHAR")]}
 META_COLUMNS = [("_file_id", "VARCHAR"), ("_row", "BIGINT"), ("_exported_at", "TIMESTAMP"),
                 ("_currency", "VARCHAR")]
 LOCK_RETRIES = 8
+PROBE_ROWS = 20000  # rows sampled to choose date formats and the decimal mark
+EXACT_LINES_MAX_BYTES = 512 << 20  # ~5 s of Python csv, only when a file has rejects
+EXACT_LINES_MAX_REJECTS = 200_000
+# Up to this size every text file's records are also counted by Python's csv module and must
+# equal DuckDB's (a file DuckDB would read short fails loudly instead of losing rows).
+VERIFY_MAX_BYTES = 64 << 20
+
+ACTION_VALUE = ("Correct the value in the source tool (or the file), then drop the corrected "
+                "export again; the file's other rows are loaded.")
+ACTION_EXCEL = "Download the export again and do not open and save it in Excel."
+ACTION_SHAPE = ("The row does not have the header's columns: the file was probably cut short "
+                "or edited by hand. Download it again.")
+ACTION_NONE = "Nothing: this row is not data."
 
 
 def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -67,7 +105,10 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
     delay = 0.25
     for attempt in range(LOCK_RETRIES):
         try:
-            return duckdb.connect(str(settings.warehouse_path), read_only=read_only, config=config)
+            con = duckdb.connect(str(settings.warehouse_path), read_only=read_only,
+                                 config=config)
+            con.execute("SET enable_progress_bar = false")  # no bars in logs and tests
+            return con
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or attempt == LOCK_RETRIES - 1:
                 raise
@@ -78,9 +119,22 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema, the manifest, the rejects table and one table per format (and add
+    columns a newer version introduced). One catalog query when everything is already there."""
+    wanted = {("_files", n) for n, _ in ADDED_COLUMNS["raw._files"]} | {
+        ("_rejects", n) for n, _ in ADDED_COLUMNS["raw._rejects"]} | {
+        (name, "_file_id") for name in formats()}
+    have = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                           "WHERE schema_name = 'raw' AND database_name = current_database()"
+                           ).fetchall())
+    if wanted <= have:
+        return
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute(FILES_DDL)
     con.execute(REJECTS_DDL)
+    for table, cols in ADDED_COLUMNS.items():  # warehouses made by an older version
+        for name, typ in cols:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {typ}")
     for fmt in formats().values():
         cols = fmt.table_columns + META_COLUMNS
         ddl = ", ".join(f'"{n}" {t}' for n, t in cols)
@@ -122,37 +176,67 @@ def inventory(con: duckdb.DuckDBPyConnection, settings: Settings,
               progress: Callable[[str], None] = log.info) -> InventoryResult:
     """Record every file under the raw folder in raw._files and recognise its format.
 
-    A file already seen with the same size and modification time is not read again. A new
+    A file already seen with the same size and modification time is not read again. New files
+    are read once (hash and encoding) and recognised from their first MiB, oldest first: a new
     content hash becomes 'pending' for its format's asset; a hash already known is a
-    'duplicate' of the first file that carried it.
+    'duplicate' of the first file that carried it (so of the older copy).
+
+    `exported_at` orders snapshots of the same posts: the newest date written in the file name
+    (`..._20210101_20210201_en.csv`, `...-2026-10-31.csv`), else the modification time. A new
+    content of a format whose name carries a date already used by an earlier file of that
+    format (a changed re-download) is placed one microsecond after it, so it is the newer.
     """
     ensure_schema(con)
+    removed = remove_stale_temporaries(settings.tmp_dir)
+    if removed:
+        log.warning("removed %d decoded copies left by an interrupted run", removed)
     result = InventoryResult()
     known = {(p, s, m): (fid, st) for p, s, m, fid, st in con.execute(
         "SELECT path, size_bytes, mtime_ns, file_id, status FROM raw._files").fetchall()}
     hashes = dict(con.execute(
-        "SELECT file_id, any_value(path) FROM raw._files "
+        "SELECT file_id, arg_min(path, seen_at) FROM raw._files "
         "WHERE status IN ('pending', 'loaded') GROUP BY file_id").fetchall())
-    paths = list(discover(settings.raw_dir))
-    for n, path in enumerate(paths, 1):
+    paths = []
+    for path in discover(settings.raw_dir):
+        try:
+            paths.append((path, path.stat()))
+        except OSError:
+            continue  # vanished while listing
+    paths.sort(key=lambda ps: (ps[1].st_mtime_ns, str(ps[0])))
+    rows = []
+    for n, (path, st) in enumerate(paths, 1):
         rel = str(path.relative_to(settings.raw_dir))
-        st = path.stat()
         prior = known.get((rel, st.st_size, st.st_mtime_ns))
         if prior and prior[1] != "error":
             result.unchanged += 1
             continue
         if prior:  # an error last time: try again from scratch
-            con.execute("DELETE FROM raw._files WHERE path = ? AND file_id = ?", [rel, prior[0]])
+            con.execute("DELETE FROM raw._files WHERE path = ? AND file_id IS NOT DISTINCT FROM ?",
+                        [rel, prior[0]])
         progress(f"[{n}/{len(paths)}] inspecting {rel} ({st.st_size / 1e6:.1f} MB)")
-        facts = scan_bytes(path)
+        try:
+            facts = scan_bytes(path)
+        except OSError as exc:
+            rows.append({"file_id": None, "path": rel, "status": "error", "seen_at": _now(),
+                         "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns,
+                         "message": f"{rel}: cannot be read ({exc.strerror}); check the "
+                                    "file's permissions."})
+            result.errors.append(rel)
+            continue
+        if hashes.get(facts.sha256) == rel:  # touched (or copied back) but not changed
+            con.execute("UPDATE raw._files SET mtime_ns = ? WHERE path = ? AND file_id = ?",
+                        [st.st_mtime_ns, rel, facts.sha256])
+            result.unchanged += 1
+            continue
         row = {"file_id": facts.sha256, "path": rel, "size_bytes": facts.size,
-               "mtime_ns": st.st_mtime_ns, "encoding": facts.encoding, "seen_at": _now()}
+               "mtime_ns": st.st_mtime_ns, "encoding": facts.encoding,
+               "newlines": facts.newlines, "seen_at": _now()}
         if facts.sha256 in hashes:
             row |= {"status": "duplicate", "duplicate_of": hashes[facts.sha256],
                     "message": f"same content as {hashes[facts.sha256]}: not loaded again"}
             result.duplicates.append(rel)
         else:
-            row |= _recognise(path, facts, settings)
+            row |= _recognise(path, rel, facts, st.st_mtime_ns)
             if row["status"] == "pending":
                 hashes[facts.sha256] = rel
                 result.new.append(rel)
@@ -161,28 +245,57 @@ def inventory(con: duckdb.DuckDBPyConnection, settings: Settings,
                 result.unknown.append(rel)
             else:
                 result.errors.append(rel)
+        rows.append(row)
+    _order_snapshots(con, [r for r in rows if r.get("status") == "pending"])
+    for row in rows:
+        row.pop("_name_dated", None)
         _insert(con, "raw._files", row)
     return result
 
 
-def _recognise(path: Path, facts: FileFacts, settings: Settings) -> dict:
+def _order_snapshots(con: duckdb.DuckDBPyConnection, pending: list[dict]) -> None:
+    """Make a changed re-download newer than the file it replaces (same format, same name
+    date): rows arrive oldest first, each one microsecond after the newest of that date."""
+    for row in pending:
+        if not row["_name_dated"]:
+            continue
+        day = row["exported_at"]
+        newest = con.execute(
+            "SELECT max(exported_at) FROM raw._files WHERE format = ? AND exported_at >= ? "
+            "AND exported_at < ? AND status IN ('pending', 'loaded')",
+            [row["format"], day, day + timedelta(seconds=1)]).fetchone()[0]
+        same_run = [r["exported_at"] for r in pending if r is not row and r["format"] ==
+                    row["format"] and r.get("_placed") and day <= r["exported_at"] <
+                    day + timedelta(seconds=1)]
+        latest = max([t for t in [newest, *same_run] if t is not None], default=None)
+        if latest is not None:
+            row["exported_at"] = latest + timedelta(microseconds=1)
+        row["_placed"] = True
+    for row in pending:
+        row.pop("_placed", None)
+
+
+def _recognise(path: Path, rel: str, facts: FileFacts, mtime_ns: int) -> dict:
     try:
-        prepared = prepare(path, facts, settings.tmp_dir)
+        prepared = sniff(path, facts)
     except UnreadableFile as exc:
-        return {"status": "error", "message": str(exc)}
-    try:
-        if prepared.match is None:
-            return {"status": "unknown", "message": prepared.unknown_message(),
-                    "container": prepared.container}
-        exported = exported_at_from_name(path.name)
-        exported_at = (datetime.combine(exported, datetime.min.time()) if exported
-                       else datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None))
-        return {"status": "pending", "format": prepared.match.format.name,
-                "container": prepared.container, "delimiter": prepared.delimiter,
-                "header_line": prepared.header_line, "currency": prepared.match.currency,
-                "exported_at": exported_at}
-    finally:
-        prepared.cleanup()
+        return {"status": "error", "message": str(exc).replace(str(path), rel)}
+    except OSError as exc:
+        return {"status": "error", "message": f"{rel}: cannot be read ({exc}); check the file."}
+    except Exception as exc:  # a library failing on a malformed file must not stop the run
+        log.exception("recognising %s failed", rel)
+        return {"status": "error", "message": f"{rel}: cannot be read ({type(exc).__name__}: "
+                                              f"{str(exc)[:200]}); download it again."}
+    if prepared.match is None:
+        return {"status": "unknown", "container": prepared.container,
+                "message": prepared.unknown_message().replace(str(path), rel)}
+    named = exported_at_from_name(path.name)
+    exported_at = (datetime.combine(named, datetime.min.time()) if named
+                   else datetime.fromtimestamp(mtime_ns / 1e9, UTC).replace(tzinfo=None))
+    return {"status": "pending", "format": prepared.match.format.name,
+            "container": prepared.container, "delimiter": prepared.delimiter,
+            "header_line": prepared.header_line, "currency": prepared.match.currency,
+            "exported_at": exported_at, "_name_dated": named is not None}
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
@@ -209,22 +322,37 @@ def load_pending(con: duckdb.DuckDBPyConnection, settings: Settings, format_name
     ensure_schema(con)
     fmt = formats()[format_name]
     pending = con.execute(
-        "SELECT file_id, path, exported_at, currency FROM raw._files "
-        "WHERE status = 'pending' AND format = ? ORDER BY exported_at, path", [format_name]
-    ).fetchall()
+        "SELECT file_id, path, exported_at, currency, encoding, size_bytes, mtime_ns, newlines "
+        "FROM raw._files WHERE status = 'pending' AND format = ? ORDER BY exported_at, path",
+        [format_name]).fetchall()
     if not pending:
         return []
     if fmt.has_personal_data:
         install_hmac(con, load_or_create_key(settings.key_file))
     out = []
-    for n, (file_id, rel, exported_at, currency) in enumerate(pending, 1):
+    for n, (file_id, rel, exported_at, currency, encoding, size, mtime_ns, newlines) in enumerate(
+            pending, 1):
         progress(f"[{format_name} {n}/{len(pending)}] loading {rel}")
         started = time.perf_counter()
         try:
-            result = _load_file(con, settings, fmt, file_id, rel, exported_at, currency)
-        except (UnreadableFile, duckdb.Error) as exc:
-            con.execute("ROLLBACK") if _in_transaction(con) else None
-            msg = str(exc).splitlines()[0][:500]
+            facts = _unchanged_facts(settings.raw_dir / rel, file_id, encoding, size, mtime_ns,
+                                     newlines)
+            result = _load_file(con, settings, fmt, facts, rel, exported_at, currency, started)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            _rollback(con)
+            if not isinstance(exc, UnreadableFile | duckdb.Error | OSError | csv.Error
+                              | UnicodeError):  # unexpected: keep the traceback for a report
+                if fmt.has_personal_data:  # a traceback may quote values
+                    log.error("loading %s failed (%s)", rel, type(exc).__name__)
+                else:
+                    log.exception("loading %s failed", rel)
+            msg = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
+            msg = msg.replace(str(settings.raw_dir / rel), rel)
+            if fmt.has_personal_data:
+                msg = _redact_keeping(msg, [str(settings.raw_dir / rel), rel])
+            if not isinstance(exc, UnreadableFile):
+                msg = (f"{rel}: could not be loaded ({msg}). The other files are not affected; "
+                       "download this export again, and report the message if it persists.")
             con.execute("UPDATE raw._files SET status = 'error', message = ? "
                         "WHERE file_id = ? AND path = ?", [msg, file_id, rel])
             out.append(FileLoad(rel, 0, 0, 0, 0, None, time.perf_counter() - started, msg))
@@ -232,54 +360,55 @@ def load_pending(con: duckdb.DuckDBPyConnection, settings: Settings, format_name
             continue
         out.append(result)
         progress(f"  {result.rows_loaded:,} rows loaded, {result.rows_rejected:,} rejected "
-                 f"({result.rows_summary:,} summary rows) in {result.seconds:.1f}s")
+                 f"({result.rows_summary:,} summary rows) in {result.seconds:.2f}s")
     return out
 
 
-def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+def _redact_keeping(message: str, keep: list[str]) -> str:
+    """Redact emails and phone numbers in a message, but not in the given paths (whose dates
+    look like phone numbers)."""
+    marks = {f"\x00{i}\x00": text for i, text in enumerate(keep)}
+    for mark, text in marks.items():
+        message = message.replace(text, mark)
+    message = redact(message)
+    for mark, text in marks.items():
+        message = message.replace(mark, text)
+    return message
+
+
+def _unchanged_facts(path: Path, file_id: str, encoding: str, size: int,
+                     mtime_ns: int, newlines: str | None) -> FileFacts:
+    """The inventory's facts, after checking the file is still the one it saw (cheaply: by size
+    and modification time; the content is hashed again only if those moved)."""
     try:
-        con.execute("BEGIN")
-    except duckdb.TransactionException:
-        return True
-    con.execute("ROLLBACK")
-    return False
+        st = path.stat()
+    except FileNotFoundError as exc:
+        raise UnreadableFile(f"{path.name}: the file was removed after the inventory; nothing "
+                             "was loaded from it.") from exc
+    if (st.st_size, st.st_mtime_ns) != (size, mtime_ns) or newlines is None:
+        facts = scan_bytes(path)
+        if facts.sha256 != file_id:
+            raise UnreadableFile(f"{path.name}: the file changed after the inventory; it will "
+                                 "be read again at the next run.")
+        return facts
+    return FileFacts(file_id, size, encoding, newlines)
 
 
-def _choose_formats(con: duckdb.DuckDBPyConnection, source: str, fmt: Format,
-                    positions: dict[str, int]) -> dict[str, str]:
-    """For each date column, the format that parses most of a sample of the file's values."""
-    chosen: dict[str, str] = {}
-    probes = []
-    for col in fmt.columns:
-        if col.name not in positions or col.type not in ("date", "timestamp"):
-            continue
-        if len(col.formats) == 1:
-            chosen[col.name] = col.formats[0]
-            continue
-        v = f"c{positions[col.name]}"
-        for i, f in enumerate(col.formats):
-            probes.append((col.name, f, f"count(try_strptime(trim({v}), {sql.q(f)})) AS p{len(probes)}_{i}"))
-    if probes:
-        counts = con.execute(
-            f"SELECT {', '.join(p[2] for p in probes)} FROM (SELECT * FROM {source} LIMIT 20000)"
-        ).fetchone()
-        best: dict[str, tuple[int, str]] = {}
-        for (name, f, _), c in zip(probes, counts, strict=True):
-            if name not in best or c > best[name][0]:
-                best[name] = (c, f)
-        chosen |= {name: f for name, (c, f) in best.items()}
-    return chosen
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):  # no transaction open
+        con.execute("ROLLBACK")
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, settings: Settings, fmt: Format, file_id: str,
-               rel: str, exported_at: datetime, currency: str | None) -> FileLoad:
-    started = time.perf_counter()
+def _load_file(con: duckdb.DuckDBPyConnection, settings: Settings, fmt: Format,
+               facts: FileFacts, rel: str, exported_at: datetime, currency: str | None,
+               started: float) -> FileLoad:
     path = settings.raw_dir / rel
-    prepared = prepare(path, scan_bytes(path), settings.tmp_dir)
+    prepared = prepare(path, facts, settings.tmp_dir)
     try:
         if prepared.match is None or prepared.match.format.name != fmt.name:
             raise UnreadableFile(f"{rel}: its header no longer matches {fmt.name}")
-        return _parse(con, settings, fmt, prepared, file_id, rel, exported_at, currency, started)
+        return _parse(con, settings, fmt, prepared, facts.sha256, rel, exported_at, currency,
+                      started)
     finally:
         prepared.cleanup()
 
@@ -288,7 +417,7 @@ def _reader(prepared: Prepared, n_cols: int, store_rejects: bool) -> str:
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_cols)) + "}"
     opts = [f"delim={sql.q(prepared.delimiter)}", "quote='\"'", "escape='\"'", "header=false",
             f"skip={prepared.header_line + 1}", f"columns={columns}", "auto_detect=false",
-            "max_line_size=4000000"]
+            "max_line_size=4000000", f"encoding={sql.q(prepared.duckdb_encoding)}"]
     if store_rejects:
         opts += ["store_rejects=true", "rejects_table='vf_reject_errors'",
                  "rejects_scan='vf_reject_scans'"]
@@ -297,150 +426,366 @@ def _reader(prepared: Prepared, n_cols: int, store_rejects: bool) -> str:
     return f"read_csv({sql.q(str(prepared.text_path))}, {', '.join(opts)})"
 
 
+@dataclass
+class Probe:
+    date_formats: dict[str, str]
+    decimal_comma: bool
+
+
+def _day_first(fmt: str) -> bool | None:
+    d, m = fmt.find("%d"), fmt.find("%m")
+    return None if d < 0 or m < 0 else d < m
+
+
+def _probe(con: duckdb.DuckDBPyConnection, source: str, fmt: Format, match: HeaderMatch,
+           delimiter: str) -> Probe:
+    """One look at the first PROBE_ROWS rows: the format that parses most values of each date
+    column, and the file's decimal mark.
+
+    Day order: a file has one locale, so its date columns are decided together (the order that
+    parses more values across them wins); a tie (every day <= 12) goes to day-first when the
+    file uses a decimal comma (a European Excel), else to the registry's first format.
+    Decimal mark: `;`-separated files use a decimal comma unless their numbers only prove a
+    dot (12.5, 0.045 and no 12,5); other files use a dot unless their numbers only prove a
+    comma. 1.234 and 1,234 prove nothing (see sql.COMMA_EVIDENCE_RE)."""
+    positions = match.positions
+    probes: list[tuple[str, str]] = []
+    exprs: list[str] = []
+    trimmed: dict[int, str] = {}  # position -> trimmed text, computed once in a sub-select
+    for col in fmt.columns:
+        if col.name in positions and col.type in ("date", "timestamp") and len(col.formats) > 1:
+            i = positions[col.name]
+            trimmed[i] = sql.trimmed(f"c{i}")
+            for f in col.formats:
+                probes.append((col.name, f))
+                exprs.append(f"count(try_strptime(t{i}, {sql.q(f)}))")
+    numeric = sorted({positions[c.name] for c in fmt.columns
+                      if c.name in positions and c.type in sql.NUMERIC_TYPES})
+    for i in numeric:
+        trimmed[i] = sql.trimmed(f"c{i}")
+    for regex in (sql.COMMA_EVIDENCE_RE, sql.DOT_EVIDENCE_RE):
+        terms = " + ".join(f"coalesce(regexp_full_match(s{i}, {sql.q(regex)}), false)::INT"
+                           for i in numeric)
+        exprs.append(f"coalesce(sum({terms}), 0)" if numeric else "0")
+    t_cols = ", ".join(f"{e} AS t{i}" for i, e in trimmed.items()) or "NULL AS _t"
+    s_cols = ", ".join(f"{sql.strip_number(f't{i}')} AS s{i}" for i in numeric) or "NULL AS _s"
+    counts = con.execute(f"""
+        WITH src AS (SELECT * FROM {source} LIMIT {PROBE_ROWS}),
+        t AS (SELECT {t_cols} FROM src),
+        s AS (SELECT *, {s_cols} FROM t)
+        SELECT {', '.join(exprs)} FROM s""").fetchone()
+    comma_ev, dot_ev = counts[-2], counts[-1]
+    if delimiter == ";":
+        decimal_comma = not (dot_ev > 0 and comma_ev == 0)
+    else:
+        decimal_comma = comma_ev > 0 and dot_ev == 0
+
+    per_col: dict[str, dict[str, int]] = {}
+    for (name, f), c in zip(probes, counts[:-2], strict=True):
+        per_col.setdefault(name, {})[f] = c
+    score = {True: 0, False: 0}
+    for cands in per_col.values():
+        for order in (True, False):
+            score[order] += max((c for f, c in cands.items() if _day_first(f) is order),
+                                default=0)
+    preferred = (True if score[True] > score[False] else False if score[False] > score[True]
+                 else True if decimal_comma else None)
+    chosen: dict[str, str] = {}
+    for col in fmt.columns:
+        if col.name not in positions or col.type not in ("date", "timestamp"):
+            continue
+        if col.name not in per_col:
+            chosen[col.name] = col.formats[0]
+            continue
+        cands = per_col[col.name]
+        best = max(cands.values())
+        tied = [f for f in col.formats if cands[f] == best]
+        pick = next((f for f in tied if preferred is not None and _day_first(f) is preferred),
+                    tied[0])
+        chosen[col.name] = pick
+    return Probe(chosen, decimal_comma)
+
+
 def _parse(con, settings, fmt: Format, prepared: Prepared, file_id, rel, exported_at,
            currency, started) -> FileLoad:
-    positions = prepared.match.positions
+    match = prepared.match
     n_cols = len(prepared.header)
     tz = fmt.timezone
     if tz.startswith("{"):
         tz = getattr(settings, tz.strip("{}"))
-    date_formats = _choose_formats(con, _reader(prepared, n_cols, False), fmt, positions)
+    probe = _probe(con, _reader(prepared, n_cols, False), fmt, match, prepared.delimiter)
+    query = sql.build_parse_query(
+        fmt, match.positions, prepared.header, _reader(prepared, n_cols, True),
+        decimal_comma=probe.decimal_comma, date_formats=probe.date_formats, tz=tz,
+        delimiter=prepared.delimiter, email_sql=email_sql, phone_sql=phone_sql)
+    data_cols = query.data_columns
+    ok = "_kind IS NULL AND _reason IS NULL"
 
-    values, problems, raw_parts = [], [], []
-    personal = {positions[c.name] for c in fmt.columns
-                if c.type in ("email", "phone", "name") and c.name in positions}
-    for i in range(n_cols):
-        raw_parts.append("'[personal data]'" if i in personal else f"coalesce(c{i}, '')")
-    for col in fmt.columns:
-        if col.type == "name":
-            continue  # names are dropped at the door
-        if col.name not in positions:
-            values.append(f'NULL AS "{col.name}"')
-            continue
-        v = f"c{positions[col.name]}"
-        label = prepared.header[positions[col.name]].strip()
-        if col.type == "email":
-            values.append(f'{email_sql(v)} AS "{col.name}"')
-            continue
-        if col.type == "phone":
-            values.append(f'{phone_sql(v)} AS "{col.name}"')
-            continue
-        f = date_formats.get(col.name)
-        expr = sql.typed(col.type, v, decimal_comma=prepared.decimal_comma, fmt=f, tz=tz)
-        values.append(f'{expr} AS "{col.name}"')
-        p = sql.problem(col.type, v, expr, label.replace("'", "''"), required=col.required, fmt=f)
-        if p:
-            problems.append(p)
-    reason = f"concat_ws('; ', {', '.join(problems)})" if problems else "NULL"
-    summary = sql.summary_row("c0")
-    if fmt.summary_when_null:
-        nulls = " AND ".join(sql.is_na(f"c{positions[c]}") for c in fmt.summary_when_null
-                             if c in positions)
-        summary = f"({summary} OR ({nulls}))"
-    derive = [f'{expr} AS "{name}"' for name, expr in fmt.derive.items()]
-    derive_problems = [f"CASE WHEN \"{name}\" IS NULL OR \"{name}\" = '' THEN "
-                       f"'cannot find the {name} in the row' END"
-                       for name in fmt.derive if name in fmt.key]
-    raw_text = f"concat_ws({sql.q(prepared.delimiter)}, {', '.join(raw_parts)})"
-    data_cols = [n for n, _ in fmt.table_columns]
-
-    source = _reader(prepared, n_cols, True)
+    for leftover in ("vf_reject_errors", "vf_reject_scans", "vf_parsed", "vf_lines"):
+        con.execute(f"DROP TABLE IF EXISTS {leftover}")  # a failed file's, on this connection
     con.execute("BEGIN")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE vf_parsed AS
-        WITH typed AS (
-            SELECT row_number() OVER () AS _row, {', '.join(values)},
-                   nullif({reason}, '') AS _reason, {summary} AS _is_summary,
-                   {raw_text} AS _raw_all
-            FROM {source}
-        ),
-        derived AS (SELECT *, {', '.join(derive) if derive else 'NULL AS _none'} FROM typed)
-        SELECT * EXCLUDE (_raw_all, _reason),
-               nullif(concat_ws('; ', _reason, {', '.join(derive_problems) or 'NULL'}), '')
-                   AS _reason,
-               CASE WHEN _reason IS NOT NULL OR _is_summary
-                    OR {' OR '.join(f'"{n}" IS NULL' for n in fmt.derive if n in fmt.key) or 'false'}
-                    THEN _raw_all END AS _raw
-        FROM derived
-    """)
-    ok = "_reason IS NULL AND NOT _is_summary"
-    quoted = ", ".join(f'"{c}"' for c in data_cols)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE vf_parsed AS {query.sql}")
+    quoted = ", ".join(sql.ident(c) for c in data_cols)
     con.execute(
         f"INSERT INTO raw.{fmt.name} ({quoted}, _file_id, _row, _exported_at, _currency) "
-        f"SELECT {quoted}, ?, _row, ?, ? FROM vf_parsed WHERE {ok}",
+        f"SELECT {quoted}, ?, _row, ?, ? FROM vf_parsed WHERE {ok} ORDER BY _row",
         [file_id, exported_at, currency])
-    data_line = prepared.header_line + 2  # 1-based line of the first data row
-    con.execute(f"""
-        INSERT INTO raw._rejects
-        SELECT ?, ?, ?, _row + ? - 1, _row,
-               CASE WHEN _is_summary THEN 'summary' ELSE 'invalid' END,
-               CASE WHEN _is_summary THEN 'summary or footer row, not data' ELSE _reason END,
-               _raw, ?
-        FROM vf_parsed WHERE NOT ({ok})""", [file_id, rel, fmt.name, data_line, _now()])
-    csv_errors = _csv_rejects(con, fmt, file_id, rel, prepared)
-    stats = con.execute(f"""
-        SELECT count(*) FILTER (WHERE {ok}),
-               count(*) FILTER (WHERE _is_summary),
-               count(*) FILTER (WHERE NOT _is_summary AND _reason IS NOT NULL)
-        FROM vf_parsed""").fetchone()
-    loaded, n_summary, n_invalid = stats
     date_col = next((c.name for c in fmt.columns if c.type in ("date", "timestamp")
-                     and c.name in positions), None)
-    min_d, max_d = (con.execute(f'SELECT min("{date_col}")::DATE, max("{date_col}")::DATE '
-                                f"FROM vf_parsed WHERE {ok}").fetchone()
-                    if date_col else (None, None))
-    n_summary += csv_errors[1]
-    rejected = n_invalid + n_summary + csv_errors[0]
+                     and c.name in match.positions), None)
+    dates = (f'min("{date_col}") FILTER (WHERE {ok})::DATE, '
+             f'max("{date_col}") FILTER (WHERE {ok})::DATE' if date_col else "NULL, NULL")
+    loaded, n_summary, n_invalid, min_d, max_d = con.execute(f"""
+        SELECT count(*) FILTER (WHERE {ok}), count(*) FILTER (WHERE _kind IS NOT NULL),
+               count(*) FILTER (WHERE _kind IS NULL AND _reason IS NOT NULL), {dates}
+        FROM vf_parsed""").fetchone()
+    csv_errors = _csv_errors(con)
+    firsts = (dict(con.execute(
+        f"SELECT _row, _first FROM vf_parsed WHERE NOT ({ok}) ORDER BY _row").fetchall())
+        if n_summary + n_invalid else {})
+    typed_rows = list(firsts)
+    verify = prepared.text_path.stat().st_size <= VERIFY_MAX_BYTES
+    rows_map, csv_map, counted = _locate(prepared, typed_rows, sorted(csv_errors), verify,
+                                         firsts)
+    duck = loaded + n_summary + n_invalid + len(csv_errors)
+    if counted is not None and counted != duck:
+        raise UnreadableFile(
+            f"{rel}: DuckDB read {duck:,} records but the file holds {counted:,} (Python's csv "
+            "module): nothing was loaded from it, so that no row is lost silently. Mixed line "
+            "ends or a damaged download can cause this: download the export again; if it "
+            "persists, report it with the file.")
+    if typed_rows:
+        con.execute("CREATE OR REPLACE TEMP TABLE vf_lines AS SELECT unnest($1::BIGINT[]) AS r, "
+                    "unnest($2::BIGINT[]) AS line, unnest($3::BIGINT[]) AS data_row",
+                    [typed_rows, [rows_map[r][0] for r in typed_rows],
+                     [rows_map[r][1] for r in typed_rows]])
+        con.execute(f"""
+            INSERT INTO raw._rejects (file_id, path, format, line, data_row, kind, reason,
+                                      raw_text, rejected_at, action)
+            SELECT ?, ?, ?, m.line, m.data_row,
+                   CASE WHEN _kind IS NULL THEN 'invalid' ELSE 'summary' END,
+                   CASE WHEN _kind = 'header' THEN 'repeated header line, not data (the file '
+                            || 'looks like several exports pasted together)'
+                        WHEN _kind = 'summary' THEN 'summary or footer row, not data'
+                        WHEN _kind = 'empty' THEN 'empty row (every field blank), not data'
+                        ELSE _reason END,
+                   _raw, ?,
+                   CASE WHEN _kind IS NOT NULL THEN ?
+                        WHEN contains(_reason, 'mangled by Excel') THEN ? ELSE ? END
+            FROM vf_parsed AS p JOIN vf_lines AS m ON m.r = p._row
+            WHERE NOT ({ok})""",
+                    [file_id, rel, fmt.name, _now(), ACTION_NONE, ACTION_EXCEL, ACTION_VALUE])
+        con.execute("DROP TABLE vf_lines")
+    csv_invalid, csv_summary = _insert_csv_rejects(con, fmt, file_id, rel, prepared, csv_errors,
+                                                   csv_map)
+    n_summary += csv_summary
+    rejected = n_invalid + n_summary + csv_invalid
     seconds = time.perf_counter() - started
+    message = _file_message(con, rel, loaded, rejected, n_summary, file_id)
+    date_formats = ", ".join(f"{k}={v}" for k, v in probe.date_formats.items()) or None
     con.execute("""
         UPDATE raw._files SET status = 'loaded', rows_read = ?, rows_loaded = ?,
             rows_rejected = ?, rows_summary = ?, min_date = ?, max_date = ?,
             loaded_at = ?, load_seconds = ?, encoding = ?, delimiter = ?, header_line = ?,
-            container = ?
+            container = ?, decimal_mark = ?, date_formats = ?, message = ?
         WHERE file_id = ? AND path = ?""",
         [loaded + rejected, loaded, rejected, n_summary, min_d, max_d, _now(), seconds,
-         prepared.encoding, prepared.delimiter, prepared.header_line, prepared.container,
-         file_id, rel])
+         prepared.encoding, prepared.delimiter, prepared.source_header_line, prepared.container,
+         "," if probe.decimal_comma else ".", date_formats, message, file_id, rel])
+    con.execute("DROP TABLE vf_parsed")
     con.execute("COMMIT")
-    con.execute("DROP TABLE IF EXISTS vf_parsed")
     return FileLoad(rel, loaded + rejected, loaded, rejected, n_summary, max_d, seconds)
 
 
-def _csv_rejects(con, fmt: Format, file_id: str, rel: str, prepared: Prepared) -> tuple[int, int]:
-    """Copy DuckDB's own CSV errors (wrong column count, bad quoting) into raw._rejects.
+def _file_message(con, rel: str, loaded: int, rejected: int, n_summary: int,
+                  file_id: str) -> str:
+    if loaded + rejected == 0:
+        return f"{rel}: no data rows after the header (an empty export?); nothing loaded."
+    msg = f"{rel}: {_n(loaded, 'row')} loaded"
+    invalid = rejected - n_summary
+    if n_summary:
+        msg += f", {_n(n_summary, 'summary/footer row')} skipped"
+    if invalid:
+        first = con.execute("SELECT line, reason FROM raw._rejects WHERE file_id = ? AND path = ? "
+                            "AND kind = 'invalid' ORDER BY line NULLS LAST LIMIT 1",
+                            [file_id, rel]).fetchone()
+        msg += (f", {_n(invalid, 'row')} rejected (first, line {first[0]}: {first[1][:200]}); "
+                "see raw._rejects")
+    return msg
 
-    Footer lines (Salesforce's 'Grand Totals', 'Confidential Information', 'Copyright') are too
-    short to be rows; they are kept as kind 'summary'. Returns (invalid, summary) counts.
-    """
+
+def _n(count: int, what: str) -> str:
+    return f"{count:,} {what}{'' if count == 1 else 's'}"
+
+
+def _csv_errors(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str, str]]:
+    """DuckDB's own CSV errors (wrong column count, bad quoting, line too long), one per line:
+    {DuckDB line: (error type, message, csv line)}."""
     try:
-        rows = con.execute(
-            "SELECT line, error_type, error_message, csv_line FROM vf_reject_errors").fetchall()
+        rows = con.execute("SELECT line, error_type, error_message, csv_line "
+                           "FROM vf_reject_errors ORDER BY line").fetchall()
     except duckdb.CatalogException:
-        return 0, 0
-    import re
-
-    summary_re = re.compile(sql._SUMMARY_RE, re.IGNORECASE)
-    invalid = summary = 0
-    seen_lines = set()
+        return {}
+    finally:
+        con.execute("DROP TABLE IF EXISTS vf_reject_scans")
+    con.execute("DROP TABLE IF EXISTS vf_reject_errors")
+    priority = ["LINE SIZE OVER MAXIMUM", "UNQUOTED VALUE", "INVALID ENCODING",
+                "INVALID UNICODE", "TOO MANY COLUMNS", "MISSING COLUMNS"]
+    out: dict[int, tuple[str, str, str]] = {}
     for line, etype, message, csv_line in rows:
-        if line in seen_lines:
-            continue  # one row can raise several errors; count it once
-        seen_lines.add(line)
-        text = (csv_line or "").strip().strip('"')
-        is_summary = bool(summary_re.search(text.lower()))
+        etype = str(etype)
+        prior = out.get(line)
+        rank = priority.index(etype) if etype in priority else len(priority)
+        if prior is None or rank < (priority.index(prior[0]) if prior[0] in priority
+                                    else len(priority)):
+            out[line] = (etype, message or "", csv_line or "")
+    return out
+
+
+_SUMMARY_LINE = re.compile(sql.SUMMARY_RE, re.IGNORECASE)
+
+
+def _insert_csv_rejects(con, fmt: Format, file_id: str, rel: str, prepared: Prepared,
+                        errors: dict[int, tuple[str, str, str]],
+                        where: dict[int, tuple[int | None, int | None]]) -> tuple[int, int]:
+    """Copy DuckDB's CSV errors into raw._rejects. Footer lines (Salesforce's 'Grand Totals',
+    'Confidential Information', 'Copyright') and `#` comment lines are too short to be rows;
+    they are kept as kind 'summary'. Returns (invalid, summary) counts."""
+    invalid = summary = 0
+    rows = []
+    for line, (etype, message, csv_line) in errors.items():
+        csv_line = csv_line.lstrip("\r\n")  # DuckDB prefixes the blank lines before it
+        text = csv_line.strip().strip('"').strip()
+        is_summary = bool(_SUMMARY_LINE.search(text)) or text.startswith("#")
         if fmt.has_personal_data and not is_summary:
-            raw = f"[withheld: the row holds personal data; see {rel} line {line}]"
+            raw = f"[withheld: the row holds personal data; see {rel} line {where[line][0]}]"
         else:
             raw = csv_line
-        physical = (line or 0) + prepared.header_line + 1 if line is not None else None
-        reason = ("summary or footer row, not data" if is_summary else
-                  f"{str(etype).lower().replace('_', ' ')}: {(message or '').splitlines()[0][:200]}"
-                  f" (the header has {len(prepared.header)} columns)")
-        con.execute("INSERT INTO raw._rejects VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)",
-                    [file_id, rel, fmt.name, physical, "summary" if is_summary else "invalid",
-                     reason, raw, _now()])
+        if is_summary:
+            reason = ("comment line, not data" if text.startswith("#")
+                      else "summary or footer row, not data")
+            action = ACTION_NONE
+        elif etype == "LINE SIZE OVER MAXIMUM":
+            reason = (f"line too long: {message.splitlines()[0][:200]} (a row of an export is "
+                      "never this long: the file is probably damaged)")
+            action = "Download the export again; if it is really this long, split it."
+        elif etype == "UNQUOTED VALUE":
+            reason = (f"bad quoting: {message.splitlines()[0][:200]} (a quote opened and never "
+                      "closed: the file was probably cut short)")
+            action = ACTION_SHAPE
+        else:
+            first = message.splitlines()[0][:200] if message else ""
+            reason = (f"{etype.lower().replace('_', ' ')}: {first} "
+                      f"(the header has {len(prepared.header)} columns)")
+            action = ACTION_SHAPE
+        if fmt.has_personal_data:
+            reason = _redact_keeping(reason, [rel])
+        phys, data_row = where.get(line, (line, None))
+        rows.append([file_id, rel, fmt.name, phys, data_row, "summary" if is_summary else
+                     "invalid", reason, raw, _now(), action])
         summary += is_summary
         invalid += not is_summary
-    con.execute("DROP TABLE IF EXISTS vf_reject_errors")
-    con.execute("DROP TABLE IF EXISTS vf_reject_scans")
+    if rows:
+        con.executemany("INSERT INTO raw._rejects (file_id, path, format, line, data_row, kind, "
+                        "reason, raw_text, rejected_at, action) VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return invalid, summary
+
+
+def _locate(prepared: Prepared, typed_rows: list[int], csv_lines: list[int], verify: bool,
+            firsts: dict[int, str | None] | None = None
+            ) -> tuple[dict[int, tuple[int | None, int]], dict[int, tuple[int, int | None]],
+                       int | None]:
+    """Where rejected rows are, and (when `verify`) how many records Python's csv module reads:
+    ({_row: (line, data_row)}, {DuckDB line: (line, data_row)}, records or None).
+
+    `_row` counts the records DuckDB accepted; DuckDB's own error lines count records and blank
+    lines but not line breaks inside quoted values."""
+    if prepared.sheet_rows is not None:  # a workbook: the sheet's row numbers
+        rows = {r: (prepared.sheet_rows[r - 1] if r <= len(prepared.sheet_rows) else None, r)
+                for r in typed_rows}
+        return rows, {ln: (ln, None) for ln in csv_lines}, len(prepared.sheet_rows)
+    if not (typed_rows or csv_lines or verify):
+        return {}, {}, None
+    size = prepared.text_path.stat().st_size
+    if verify or (size <= EXACT_LINES_MAX_BYTES and len(typed_rows) <= EXACT_LINES_MAX_REJECTS):
+        try:
+            rows, csv_map, total = _python_pass(prepared, typed_rows, csv_lines, verify,
+                                                firsts or {})
+        except (csv.Error, UnicodeError, OSError) as exc:
+            log.warning("%s: no independent count or exact line numbers (%s)", prepared.source,
+                        exc)
+        else:
+            if len(rows) == len(typed_rows):
+                return rows, csv_map, total
+            counted = _counted_lines(prepared, typed_rows, csv_lines)
+            return counted[0], counted[1], total
+    rows, csv_map = _counted_lines(prepared, typed_rows, csv_lines)
+    return rows, csv_map, None
+
+
+def _counted_lines(prepared: Prepared, typed_rows: list[int], csv_lines: list[int]):
+    """Line numbers from counting: exact when no value holds a line break and no blank line
+    precedes the row."""
+    first = prepared.header_line + 2  # 1-based line of the first data record in text_path
+    shift = prepared.line_offset
+    rows, m = {}, 0
+    for r in typed_rows:
+        while m < len(csv_lines) and csv_lines[m] <= first - 1 + r + m:
+            m += 1
+        rows[r] = (first - 1 + r + m + shift, r + m)
+    return rows, {ln: (ln + shift, ln - first + 1) for ln in csv_lines}
+
+
+def _python_pass(prepared: Prepared, typed_rows: list[int], csv_lines: list[int],
+                 count_all: bool, firsts: dict[int, str | None]):
+    """One streaming pass with Python's csv module: the physical line of each wanted row, and
+    the number of records (blank lines are not records) when `count_all` (else it stops after
+    the last row wanted). A row whose first value is not the one DuckDB read at that position
+    (`firsts`) gets no line rather than a wrong one."""
+    wanted = set(typed_rows)
+    csv_set = set(csv_lines)
+    rows: dict[int, tuple[int, int]] = {}
+    csv_map: dict[int, tuple[int, int]] = {}
+    limit = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 1 << 31))
+    record = 0
+    complete = False
+    try:
+        with prepared.text_path.open("r", encoding=prepared.text_encoding, newline="",
+                                     errors="replace") as f:
+            for _ in range(prepared.header_line + 1):
+                if not f.readline():
+                    return rows, csv_map, 0
+            reader = csv.reader(f, delimiter=prepared.delimiter, quotechar='"',
+                                doublequote=True)
+            # physical lines of the source before the reader's first
+            offset = prepared.source_header_line + 1
+            logical = prepared.header_line + 1  # DuckDB's count (records + blank lines)
+            accepted = 0
+            while count_all or len(rows) < len(wanted) or len(csv_map) < len(csv_set):
+                start = offset + reader.line_num + 1
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    complete = True
+                    break
+                logical += 1
+                if not fields:
+                    continue  # a blank line
+                record += 1
+                if logical in csv_set:
+                    csv_map[logical] = (start, record)
+                    continue
+                accepted += 1
+                if accepted in wanted:
+                    expected = firsts.get(accepted)  # None: empty, or withheld (personal)
+                    same = expected is None or expected == fields[0]
+                    if not same:
+                        log.warning("%s: row %d is not where it was expected; its line is "
+                                    "left empty", prepared.source, accepted)
+                    rows[accepted] = (start if same else None, record)
+    finally:
+        csv.field_size_limit(limit)
+    for ln in csv_set - set(csv_map):
+        csv_map[ln] = (ln + prepared.line_offset, None)
+    return rows, csv_map, record if complete else None

@@ -71,3 +71,8 @@ _PHONE = re.compile(r"\+?\d[\d ()./-]{6,}\d")
 def redact(text: str) -> str:
     """Blank out anything that looks like an email or a phone number (for messages and logs)."""
     return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
+
+
+def looks_personal(text: str) -> bool:
+    """True when the text holds something shaped like an email or a phone number."""
+    return bool(_EMAIL.search(text) or _PHONE.search(text))

@@ -35,19 +35,40 @@ class Column:
     required: bool = False
     formats: tuple[str, ...] = ()
 
+    @property
+    def exact_names(self) -> frozenset[str]:
+        """The normalised names without a `{currency}` placeholder (computed once)."""
+        return _exact_names(self.names)
+
+    @property
+    def currency_patterns(self) -> tuple[re.Pattern, ...]:
+        return _currency_patterns(self.names)
+
     def match(self, header: str) -> str | None:
         """Return '' when `header` (normalised) is one of this column's names, or the currency
         code when it matches a `{currency}` name; None when it does not match."""
-        for candidate in self.names:
-            cand = normalise_header(candidate)
-            if _CURRENCY in cand:
-                before, after = cand.split(_CURRENCY)
-                m = re.fullmatch(re.escape(before) + r"([a-z]{3})" + re.escape(after), header)
-                if m:
-                    return m.group(1).upper()
-            elif cand == header:
-                return ""
+        if header in self.exact_names:
+            return ""
+        for pattern in self.currency_patterns:
+            m = pattern.fullmatch(header)
+            if m:
+                return m.group(1).upper()
         return None
+
+
+@cache
+def _exact_names(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(n for n in map(normalise_header, names) if _CURRENCY not in n)
+
+
+@cache
+def _currency_patterns(names: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    out = []
+    for cand in map(normalise_header, names):
+        if _CURRENCY in cand:
+            before, after = cand.split(_CURRENCY)
+            out.append(re.compile(re.escape(before) + r"([a-z]{3})" + re.escape(after)))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -60,6 +81,7 @@ class Format:
     timezone: str = "UTC"
     summary_when_null: tuple[str, ...] = ()
     derive: dict[str, str] = field(default_factory=dict)
+    excludes: tuple[str, ...] = ()  # header names this format never has (told apart from kin)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -88,10 +110,16 @@ class HeaderMatch:
     positions: dict[str, int]  # canonical column -> 0-based position in the header
     currency: str | None
     score: float
+    excluded: tuple[str, ...] = ()  # names of `format.excludes` found in the header
 
     @property
     def matched(self) -> int:
         return len(self.positions)
+
+    @property
+    def complete(self) -> bool:
+        """Every required column found and no excluded name present: this is the format."""
+        return not self.excluded and all(r in self.positions for r in self.format.required)
 
 
 def _load(path: Path) -> dict[str, Format]:
@@ -116,6 +144,7 @@ def _load(path: Path) -> dict[str, Format]:
             timezone=spec.get("timezone", "UTC"),
             summary_when_null=tuple(spec.get("summary_when_null", ())),
             derive=dict(spec.get("derive", {})),
+            excludes=tuple(spec.get("excludes", ())),
         )
     return formats
 
@@ -130,7 +159,7 @@ def match_header(fields: list[str]) -> HeaderMatch | None:
     """The format whose signature this header holds (the one matching most columns), or None."""
     best = None
     for candidate in all_matches(fields):
-        if not all(r in candidate.positions for r in candidate.format.required):
+        if not candidate.complete:
             continue
         if best is None or (candidate.matched, candidate.score) > (best.matched, best.score):
             best = candidate
@@ -138,31 +167,50 @@ def match_header(fields: list[str]) -> HeaderMatch | None:
 
 
 def all_matches(fields: list[str]) -> list[HeaderMatch]:
-    """Every format's overlap with this header (used for the 'nearest format' of unknown files)."""
+    """Every format's overlap with this header (used for the 'nearest format' of unknown files).
+
+    Each canonical column takes the first header position (left to right) holding one of its
+    names and not already taken by an earlier column of the same format."""
     headers = [normalise_header(f) for f in fields]
+    where: dict[str, list[int]] = {}
+    for i, h in enumerate(headers):
+        where.setdefault(h, []).append(i)
+    present = set(where) - {""}
     out = []
     for fmt in formats().values():
         positions: dict[str, int] = {}
+        taken: set[int] = set()
         currency = None
         for col in fmt.columns:
-            for i, h in enumerate(headers):
-                got = col.match(h)
-                if got is not None and i not in positions.values():
-                    positions[col.name] = i
-                    currency = currency or (got or None)
-                    break
+            found: list[tuple[int, str]] = []
+            for name in col.exact_names:
+                found += [(i, "") for i in where.get(name, ()) if i not in taken]
+            for pattern in col.currency_patterns:
+                for h, idx in where.items():
+                    m = pattern.fullmatch(h)
+                    if m:
+                        found += [(i, m.group(1).upper()) for i in idx if i not in taken]
+            if found:
+                i, got = min(found)
+                positions[col.name] = i
+                taken.add(i)
+                currency = currency or (got or None)
         if positions:
-            union = len(set(headers) - {""}) + len(fmt.columns) - len(positions)
-            out.append(HeaderMatch(fmt, positions, currency, len(positions) / max(union, 1)))
+            excluded = tuple(n for n in fmt.excludes if normalise_header(n) in present)
+            union = len(present) + len(fmt.columns) - len(positions)
+            out.append(HeaderMatch(fmt, positions, currency, len(positions) / max(union, 1),
+                                   excluded))
     return out
 
 
 def nearest_format(fields: list[str]) -> tuple[str, list[str]] | None:
-    """For an unrecognised header: the closest format and the required columns it lacks."""
+    """For an unrecognised header: the closest format and the required columns it lacks
+    (or, when it lacks none, the names it must not have, prefixed with 'not ')."""
     candidates = all_matches(fields)
     if not candidates:
         return None
     best = max(candidates, key=lambda m: m.score)
     lacking = [c.name for c in best.format.columns if c.required and c.name not in best.positions]
     wanted = [next(col.names[0] for col in best.format.columns if col.name == n) for n in lacking]
+    wanted += [f"not {n}" for n in best.excluded]
     return best.format.name, wanted
