@@ -34,8 +34,9 @@ from pipeline.config import PROJECT_DIR
 def measure(cmd: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR) -> dict:
     """Run `cmd`; wall seconds and peak RSS (bytes) of its whole process tree."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     root = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
@@ -61,11 +62,13 @@ FLOOR = textwrap.dedent("""
     con = duckdb.connect(config={"threads": 2})
     total = 0
     for path in sys.argv[1:]:
-        total += con.execute("SELECT count(*) FROM read_csv(?, all_varchar=true, "
-                             "ignore_errors=true, null_padding=true, parallel=false)",
-                             [path]).fetchone()[0]
+        opts = "all_varchar=true, ignore_errors=true, null_padding=true, parallel=false"
+        if open(path, "rb").read(2) == b"\\xff\\xfe":  # UTF-16 (LinkedIn Ads)
+            opts += ", encoding='utf-16', delim='\\t', skip=5"
+        total += con.execute(f"SELECT count(*) FROM read_csv(?, {opts})", [path]).fetchone()[0]
     print(total)
 """)
+
 
 PANDAS = textwrap.dedent("""
     import sys, pandas as pd
@@ -86,34 +89,90 @@ PANDAS = textwrap.dedent("""
 """)
 
 
-
 def add_one_day(raw: Path, day: date) -> list[Path]:
     """One night's new files: a GA4 export and a current-generation X export for `day`."""
     out = []
     ga4 = raw / "ga4" / f"ga4_traffic_{day:%Y%m%d}.csv"
     ga4.parent.mkdir(parents=True, exist_ok=True)
     with ga4.open("w", encoding="utf-8", newline="") as f:
-        f.write("# ----------------------------------------\n# Traffic acquisition: Session "
-                f"source / medium\n# ----------------------------------------\n#\n# All Users\n"
-                f"# Start date: {day:%Y%m%d}\n# End date: {day:%Y%m%d}\n")
+        f.write(
+            "# ----------------------------------------\n# Traffic acquisition: Session "
+            f"source / medium\n# ----------------------------------------\n#\n# All Users\n"
+            f"# Start date: {day:%Y%m%d}\n# End date: {day:%Y%m%d}\n"
+        )
         w = csv.writer(f)
-        w.writerow(["Date", "Session source / medium", "Session campaign", "Sessions",
-                    "Engaged sessions", "Engagement rate", "Key events", "Total revenue"])
+        w.writerow(
+            [
+                "Date",
+                "Session source / medium",
+                "Session campaign",
+                "Sessions",
+                "Engaged sessions",
+                "Engagement rate",
+                "Key events",
+                "Total revenue",
+            ]
+        )
         for i in range(2000):
-            w.writerow([f"{day:%Y%m%d}", f"source{i % 50} / medium{i % 7}", "(not set)",
-                        10 + i % 90, 5 + i % 40, "0.5", i % 3, "0"])
+            w.writerow(
+                [
+                    f"{day:%Y%m%d}",
+                    f"source{i % 50} / medium{i % 7}",
+                    "(not set)",
+                    10 + i % 90,
+                    5 + i % 40,
+                    "0.5",
+                    i % 3,
+                    "0",
+                ]
+            )
     out.append(ga4)
     x = raw / "x" / f"account_analytics_content_{day:%Y-%m-%d}_{day:%Y-%m-%d}.csv"
     with x.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["Post id", "Date", "Post text", "Post Link", "Impressions", "Likes",
-                    "Engagements", "Bookmarks", "Shares", "New follows", "Replies", "Reposts",
-                    "Profile visits", "Detail Expands", "URL Clicks", "Hashtag Clicks",
-                    "Permalink Clicks"])
+        w.writerow(
+            [
+                "Post id",
+                "Date",
+                "Post text",
+                "Post Link",
+                "Impressions",
+                "Likes",
+                "Engagements",
+                "Bookmarks",
+                "Shares",
+                "New follows",
+                "Replies",
+                "Reposts",
+                "Profile visits",
+                "Detail Expands",
+                "URL Clicks",
+                "Hashtag Clicks",
+                "Permalink Clicks",
+            ]
+        )
         for i in range(200):
-            w.writerow([f"9{day:%Y%m%d}{i:05d}", day.strftime("%a, %b %d, %Y"), f"new post {i}",
-                        f"https://x.com/acme/status/9{i}", 1000 + i, 10, 20, 1, 1, 0, 2, 3, 4,
-                        5, 6, 0, 1])
+            w.writerow(
+                [
+                    f"9{day:%Y%m%d}{i:05d}",
+                    day.strftime("%a, %b %d, %Y"),
+                    f"new post {i}",
+                    f"https://x.com/acme/status/9{i}",
+                    1000 + i,
+                    10,
+                    20,
+                    1,
+                    1,
+                    0,
+                    2,
+                    3,
+                    4,
+                    5,
+                    6,
+                    0,
+                    1,
+                ]
+            )
     out.append(x)
     return out
 
@@ -127,9 +186,22 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         print(f"generating the sample at scale {scale} ...", flush=True)
-        g = measure([py, "-m", "pipeline.sample", "--out", str(raw), "--truth",
-                     str(work / "truth"), "--seed", str(seed), "--scale", str(scale)],
-                    dict(os.environ))
+        g = measure(
+            [
+                py,
+                "-m",
+                "pipeline.sample",
+                "--out",
+                str(raw),
+                "--truth",
+                str(work / "truth"),
+                "--seed",
+                str(seed),
+                "--scale",
+                str(scale),
+            ],
+            dict(os.environ),
+        )
         print(g["tail"].strip().splitlines()[1] if g["tail"] else "", flush=True)
         stamp.touch()
     files = csv_files(raw)
@@ -138,9 +210,14 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
 
     def env_for(name: str) -> dict[str, str]:
         state = work / "state" / name
-        return {**os.environ, "VF_RAW_DIR": str(raw), "VF_WAREHOUSE": str(state / "wh.duckdb"),
-                "VF_MARTS_DIR": str(state / "marts"), "VF_KEY_FILE": str(work / "key"),
-                "DAGSTER_HOME": str(state / "dagster_home")}
+        return {
+            **os.environ,
+            "VF_RAW_DIR": str(raw),
+            "VF_WAREHOUSE": str(state / "wh.duckdb"),
+            "VF_MARTS_DIR": str(state / "marts"),
+            "VF_KEY_FILE": str(work / "key"),
+            "DAGSTER_HOME": str(state / "dagster_home"),
+        }
 
     def fresh(name: str) -> dict[str, str]:
         env = env_for(name)
@@ -149,8 +226,17 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
         shutil.copy(PROJECT_DIR / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
         return env
 
-    job = [dagster, "job", "execute", "-m", "pipeline.definitions", "-j", "vanity_funnel",
-           "-c", str(PROJECT_DIR / "run.yaml")]
+    job = [
+        dagster,
+        "job",
+        "execute",
+        "-m",
+        "pipeline.definitions",
+        "-j",
+        "vanity_funnel",
+        "-c",
+        str(PROJECT_DIR / "run.yaml"),
+    ]
     results: dict[str, list[dict]] = {"full": [], "incremental": [], "floor": [], "pandas": []}
     extra: list[Path] = []
     for i in range(reps):
@@ -159,29 +245,47 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
         env = fresh("run")
         print(f"[{i + 1}/{reps}] full pipeline, cold ...", flush=True)
         results["full"].append(measure(job, env))
+        print(f"    {results['full'][-1]['seconds']:.1f} s", flush=True)
         extra = add_one_day(raw, date(2026, 11, 1) + timedelta(days=i))
         print(f"[{i + 1}/{reps}] incremental run after one new day ...", flush=True)
         results["incremental"].append(measure(job, env))
+        print(f"    {results['incremental'][-1]['seconds']:.1f} s", flush=True)
         for p in extra:
             p.unlink(missing_ok=True)
         extra = []
         print(f"[{i + 1}/{reps}] DuckDB scan floor ...", flush=True)
         results["floor"].append(measure([py, "-c", FLOOR, *map(str, files)], dict(os.environ)))
+        print(f"    {results['floor'][-1]['seconds']:.1f} s", flush=True)
         print(f"[{i + 1}/{reps}] pandas read_csv ...", flush=True)
         results["pandas"].append(measure([py, "-c", PANDAS, *map(str, files)], dict(os.environ)))
-    med = {k: {"seconds": statistics.median(r["seconds"] for r in v),
-               "peak_rss_gb": statistics.median(r["peak_rss_bytes"] for r in v) / 2**30,
-               "runs": [round(r["seconds"], 2) for r in v]} for k, v in results.items()}
+        print(f"    {results['pandas'][-1]['seconds']:.1f} s", flush=True)
+    med = {
+        k: {
+            "seconds": statistics.median(r["seconds"] for r in v),
+            "peak_rss_gb": statistics.median(r["peak_rss_bytes"] for r in v) / 2**30,
+            "runs": [round(r["seconds"], 2) for r in v],
+        }
+        for k, v in results.items()
+    }
     report = {
-        "scale": scale, "seed": seed, "repetitions": reps, "csv_files": len(files),
-        "raw_bytes": size, "rows_floor": int(results["floor"][0]["tail"].strip() or 0),
-        "machine": {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total
-                                                               / 2**30, 1),
-                    "python": platform.python_version(), "platform": platform.platform()},
+        "scale": scale,
+        "seed": seed,
+        "repetitions": reps,
+        "csv_files": len(files),
+        "raw_bytes": size,
+        "rows_floor": int(results["floor"][0]["tail"].strip() or 0),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "results": med,
-        "ratios": {"full_over_floor": med["full"]["seconds"] / med["floor"]["seconds"],
-                   "full_over_pandas": med["full"]["seconds"] / med["pandas"]["seconds"],
-                   "incremental_over_full": med["incremental"]["seconds"] / med["full"]["seconds"]},
+        "ratios": {
+            "full_over_floor": med["full"]["seconds"] / med["floor"]["seconds"],
+            "full_over_pandas": med["full"]["seconds"] / med["pandas"]["seconds"],
+            "incremental_over_full": med["incremental"]["seconds"] / med["full"]["seconds"],
+        },
     }
     return report
 
@@ -197,8 +301,10 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args.scale, args.reps, args.work, args.seed)
     print()
     for name, r in report["results"].items():
-        print(f"{name:<12} median {r['seconds']:8.1f} s   peak RSS {r['peak_rss_gb']:5.2f} GiB"
-              f"   runs {r['runs']}")
+        print(
+            f"{name:<12} median {r['seconds']:8.1f} s   peak RSS {r['peak_rss_gb']:5.2f} GiB"
+            f"   runs {r['runs']}"
+        )
     for name, v in report["ratios"].items():
         print(f"{name:<24} {v:6.2f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -26,15 +26,19 @@ class Settings:
     raw_dir: Path = field(default_factory=lambda: _path("VF_RAW_DIR", PROJECT_DIR / "data/raw"))
     """VF_RAW_DIR: the folder marketers drop exports into (searched recursively)."""
     warehouse_path: Path = field(
-        default_factory=lambda: _path("VF_WAREHOUSE", PROJECT_DIR / "data/warehouse/warehouse.duckdb")
+        default_factory=lambda: _path(
+            "VF_WAREHOUSE", PROJECT_DIR / "data/warehouse/warehouse.duckdb"
+        )
     )
     """VF_WAREHOUSE: the pipeline's private DuckDB file. Analysts never open it."""
-    marts_dir: Path = field(default_factory=lambda: _path("VF_MARTS_DIR", PROJECT_DIR / "data/marts"))
+    marts_dir: Path = field(
+        default_factory=lambda: _path("VF_MARTS_DIR", PROJECT_DIR / "data/marts")
+    )
     """VF_MARTS_DIR: where the published marts.duckdb, Parquet files and report.html go."""
     key_file: Path = field(
         default_factory=lambda: _path("VF_KEY_FILE", PROJECT_DIR / ".secrets/pseudonymisation.key")
     )
-    """VF_KEY_FILE: the pseudonymisation key, created owner-only on first run (or VF_PSEUDONYM_KEY)."""
+    """VF_KEY_FILE: the pseudonymisation key, made owner-only on first run (or VF_PSEUDONYM_KEY)."""
     reporting_currency: str = field(
         default_factory=lambda: os.environ.get("VF_REPORTING_CURRENCY", "EUR")
     )
@@ -48,9 +52,9 @@ class Settings:
     ads_currency: str = field(default_factory=lambda: os.environ.get("VF_ADS_CURRENCY", "EUR"))
     """VF_ADS_CURRENCY: currency of ad exports that do not name theirs (TikTok Ads)."""
     as_of: date | None = field(
-        default_factory=lambda: date.fromisoformat(os.environ["VF_AS_OF"])
-        if os.environ.get("VF_AS_OF")
-        else None
+        default_factory=lambda: (
+            date.fromisoformat(os.environ["VF_AS_OF"]) if os.environ.get("VF_AS_OF") else None
+        )
     )
     """VF_AS_OF: the day verdicts are judged at; default: the newest conversion date in the data."""
     attribution_model: str = field(
@@ -65,7 +69,9 @@ class Settings:
     duckdb_memory_limit: str = field(
         default_factory=lambda: os.environ.get("VF_DUCKDB_MEMORY_LIMIT", "3GB")
     )
-    duckdb_threads: int = field(default_factory=lambda: int(os.environ.get("VF_DUCKDB_THREADS", "2")))
+    duckdb_threads: int = field(
+        default_factory=lambda: int(os.environ.get("VF_DUCKDB_THREADS", "2"))
+    )
 
     @property
     def tmp_dir(self) -> Path:
@@ -90,8 +96,11 @@ def dbt_vars(settings: Settings) -> dict[str, str | int]:
     running dbt by hand; at run time these values win)."""
     from pipeline.verdicts.thresholds import VerdictThresholds
 
-    return {"reporting_currency": settings.reporting_currency,
-            "reporting_timezone": settings.reporting_timezone,
-            "crm_currency": settings.crm_currency, "ads_currency": settings.ads_currency,
-            "attribution_model": settings.attribution_model,
-            "attribution_window_days": VerdictThresholds().attribution_window_days}
+    return {
+        "reporting_currency": settings.reporting_currency,
+        "reporting_timezone": settings.reporting_timezone,
+        "crm_currency": settings.crm_currency,
+        "ads_currency": settings.ads_currency,
+        "attribution_model": settings.attribution_model,
+        "attribution_window_days": VerdictThresholds().attribution_window_days,
+    }

@@ -13,14 +13,21 @@ from pipeline.transform.assets import dbt_models, dbt_resource
 from pipeline.verdicts.assets import campaign_verdicts, verdict_checks
 
 everything = dg.define_asset_job(
-    "vanity_funnel", selection=dg.AssetSelection.all(),
-    description="Ingest every new export, build and test the models, issue verdicts, publish.")
+    "vanity_funnel",
+    selection=dg.AssetSelection.all(),
+    description="Ingest every new export, build and test the models, issue verdicts, publish.",
+)
 
 defs = dg.Definitions(
-    assets=[raw_files, *format_assets, dbt_models, campaign_verdicts, report,
-            published_marts],
-    asset_checks=[every_file_recognised, *reconcile_checks, *raw_gx_checks, *freshness_checks,
-                  performance_gx_check, *verdict_checks],
+    assets=[raw_files, *format_assets, dbt_models, campaign_verdicts, report, published_marts],
+    asset_checks=[
+        every_file_recognised,
+        *reconcile_checks,
+        *raw_gx_checks,
+        *freshness_checks,
+        performance_gx_check,
+        *verdict_checks,
+    ],
     jobs=[everything],
     schedules=[nightly_schedule(everything)],
     sensors=[new_exports_sensor, alert_on_failure],

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from pipeline.config import DBT_PROJECT_DIR, Settings, get_settings
-from pipeline.ingest.decode import UnreadableFile, prepare, scan_bytes
+from pipeline.ingest.decode import UnreadableFile, scan_bytes, sniff
 from pipeline.ingest.load import discover
 
 
@@ -29,13 +29,17 @@ def check_files(settings: Settings) -> list[Finding]:
     out = []
     files = list(discover(settings.raw_dir))
     if not files:
-        return [Finding("warn", f"{settings.raw_dir} holds no exports: drop files there, or run "
-                                "`make sample` for a sample set.")]
+        return [
+            Finding(
+                "warn",
+                f"{settings.raw_dir} holds no exports: drop files there, or run "
+                "`make sample` for a sample set.",
+            )
+        ]
     by_format: dict[str, int] = {}
     for path in files:
-        rel = path.relative_to(settings.raw_dir)
         try:
-            prepared = prepare(path, scan_bytes(path), settings.tmp_dir)
+            prepared = sniff(path, scan_bytes(path))
         except UnreadableFile as exc:
             out.append(Finding("error", str(exc)))
             continue
@@ -48,10 +52,20 @@ def check_files(settings: Settings) -> list[Finding]:
         finally:
             prepared.cleanup()
     summary = ", ".join(f"{n} {f}" for f, n in sorted(by_format.items()))
-    out.insert(0, Finding("ok", f"{len(files)} files under {settings.raw_dir}: {summary or 'none recognised'}"))
+    out.insert(
+        0,
+        Finding(
+            "ok", f"{len(files)} files under {settings.raw_dir}: {summary or 'none recognised'}"
+        ),
+    )
     if "campaigns" not in by_format:
-        out.append(Finding("warn", "no campaign plan found (campaign_id,campaign_name,utm_campaign,"
-                                   "...): without it nothing can be attributed to a campaign."))
+        out.append(
+            Finding(
+                "warn",
+                "no campaign plan found (campaign_id,campaign_name,utm_campaign,"
+                "...): without it nothing can be attributed to a campaign.",
+            )
+        )
     return out
 
 
@@ -63,20 +77,34 @@ def check_setup(settings: Settings) -> list[Finding]:
     if key.exists():
         mode = stat.S_IMODE(key.stat().st_mode)
         if mode & 0o077:
-            out.append(Finding("error", f"{key} is readable by others (mode {oct(mode)}): "
-                                        f"run `chmod 600 {key}`."))
+            out.append(
+                Finding(
+                    "error",
+                    f"{key} is readable by others (mode {oct(mode)}): run `chmod 600 {key}`.",
+                )
+            )
         else:
             out.append(Finding("ok", f"pseudonymisation key {key} is owner-only"))
     else:
-        out.append(Finding("ok", "no pseudonymisation key yet: the first run creates it "
-                                 "owner-only (or set VF_PSEUDONYM_KEY)"))
+        out.append(
+            Finding(
+                "ok",
+                "no pseudonymisation key yet: the first run creates it "
+                "owner-only (or set VF_PSEUDONYM_KEY)",
+            )
+        )
     if settings.warehouse_path.exists():
         try:
             duckdb.connect(str(settings.warehouse_path), read_only=True).close()
             out.append(Finding("ok", f"warehouse {settings.warehouse_path} opens"))
         except duckdb.Error as exc:
-            out.append(Finding("warn", f"the warehouse is busy or unreadable ({str(exc)[:120]}): "
-                                       "a run is probably in progress; try again after it."))
+            out.append(
+                Finding(
+                    "warn",
+                    f"the warehouse is busy or unreadable ({str(exc)[:120]}): "
+                    "a run is probably in progress; try again after it.",
+                )
+            )
     marts = settings.marts_dir / "marts.duckdb"
     if marts.exists():
         con = duckdb.connect(str(marts), read_only=True)
@@ -85,8 +113,11 @@ def check_setup(settings: Settings) -> list[Finding]:
         out.append(Finding("ok", f"marts last published {when} UTC at {marts}"))
     else:
         out.append(Finding("warn", f"nothing published yet at {marts}: run `make run`."))
-    free = shutil.disk_usage(settings.warehouse_path.parent if
-                             settings.warehouse_path.parent.exists() else settings.raw_dir).free
+    free = shutil.disk_usage(
+        settings.warehouse_path.parent
+        if settings.warehouse_path.parent.exists()
+        else settings.raw_dir
+    ).free
     if free < 2e9:
         out.append(Finding("warn", f"only {free / 1e9:.1f} GB free on the warehouse's disk."))
     return out

@@ -6,6 +6,7 @@ Type SQL ending with `;` (several lines are fine); `.tables` lists the marts; `.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import duckdb
@@ -31,11 +32,11 @@ def main(argv: list[str]) -> int:
     if argv:
         run(con, " ".join(argv))
         return 0
-    try:
+    with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history)
-    except ImportError:
-        pass
-    print(f"Connected read-only to {db}. End statements with ';'. .tables lists marts, .quit leaves.")
+    print(
+        f"Connected read-only to {db}. End statements with ';'. .tables lists marts, .quit leaves."
+    )
     buffer: list[str] = []
     while True:
         try:

@@ -1,6 +1,5 @@
 """The one resource every asset shares: settings and a way to open the warehouse."""
 
-
 import duckdb
 from dagster import ConfigurableResource
 

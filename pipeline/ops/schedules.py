@@ -12,16 +12,22 @@ from pipeline.ops.watch import alert, changed, formats_of, snapshot
 def nightly_schedule(job) -> dg.ScheduleDefinition:
     """03:30 in the reporting time zone: outside the daylight-saving gap (02:00-03:00)."""
     return dg.ScheduleDefinition(
-        name="nightly", job=job, cron_schedule=os.environ.get("VF_NIGHTLY_CRON", "30 3 * * *"),
+        name="nightly",
+        job=job,
+        cron_schedule=os.environ.get("VF_NIGHTLY_CRON", "30 3 * * *"),
         execution_timezone=get_settings().reporting_timezone,
         default_status=dg.DefaultScheduleStatus.RUNNING,
-        description="Materialise everything that changed, every night.")
+        description="Materialise everything that changed, every night.",
+    )
 
 
-@dg.sensor(name="new_exports", minimum_interval_seconds=60,
-           default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Notices new or changed files under data/raw and starts a run for just "
-                       "the affected sources and everything downstream of them.")
+@dg.sensor(
+    name="new_exports",
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Notices new or changed files under data/raw and starts a run for just "
+    "the affected sources and everything downstream of them.",
+)
 def new_exports_sensor(context: dg.SensorEvaluationContext):
     settings = get_settings()
     before = json.loads(context.cursor) if context.cursor else {}
@@ -32,18 +38,24 @@ def new_exports_sensor(context: dg.SensorEvaluationContext):
     fmts = formats_of(settings.raw_dir, paths, settings.tmp_dir)
     context.update_cursor(json.dumps(now))
     roots = [dg.AssetKey(["raw", "files"])] + [dg.AssetKey(["raw", f]) for f in sorted(fmts)]
-    keys = dg.AssetSelection.assets(*roots).downstream().resolve(
-        context.repository_def.asset_graph)
-    return dg.RunRequest(run_key=f"files-{hash(json.dumps(now, sort_keys=True))}",
-                         asset_selection=sorted(keys, key=str),
-                         tags={"trigger": "new_exports", "formats": ",".join(sorted(fmts))})
+    keys = dg.AssetSelection.assets(*roots).downstream().resolve(context.repository_def.asset_graph)
+    return dg.RunRequest(
+        run_key=f"files-{hash(json.dumps(now, sort_keys=True))}",
+        asset_selection=sorted(keys, key=str),
+        tags={"trigger": "new_exports", "formats": ",".join(sorted(fmts))},
+    )
 
 
-@dg.run_failure_sensor(name="alert_on_failure", default_status=dg.DefaultSensorStatus.RUNNING,
-                       description="Writes a clear alert line to logs/alerts.log (and calls "
-                                   "VF_ALERT_WEBHOOK if set) when a run fails.")
+@dg.run_failure_sensor(
+    name="alert_on_failure",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Writes a clear alert line to logs/alerts.log (and calls "
+    "VF_ALERT_WEBHOOK if set) when a run fails.",
+)
 def alert_on_failure(context: dg.RunFailureSensorContext):
     run = context.dagster_run
-    message = (f"run {run.run_id} of {run.job_name} failed: "
-               f"{context.failure_event.message or 'see the Dagster UI'}")
+    message = (
+        f"run {run.run_id} of {run.job_name} failed: "
+        f"{context.failure_event.message or 'see the Dagster UI'}"
+    )
     alert(PROJECT_DIR / "logs" / "alerts.log", message, os.environ.get("VF_ALERT_WEBHOOK"))

@@ -8,7 +8,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.ingest.decode import UnreadableFile, prepare, scan_bytes
+from pipeline.ingest.decode import UnreadableFile, scan_bytes, sniff
 from pipeline.ingest.load import discover
 from pipeline.ingest.privacy import redact
 
@@ -34,7 +34,7 @@ def formats_of(raw_dir: Path, paths: list[str], tmp_dir: Path) -> set[str]:
     for rel in paths:
         path = raw_dir / rel
         try:
-            prepared = prepare(path, scan_bytes(path), tmp_dir)
+            prepared = sniff(path, scan_bytes(path))
         except (UnreadableFile, OSError):
             continue
         try:
@@ -52,8 +52,11 @@ def alert(log_file: Path, message: str, webhook: str | None = None) -> str:
     with log_file.open("a", encoding="utf-8") as f:
         f.write(line + "\n")
     if webhook:
-        req = urllib.request.Request(webhook, data=json.dumps({"text": line}).encode(),
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            webhook,
+            data=json.dumps({"text": line}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         try:
             urllib.request.urlopen(req, timeout=10).close()
         except OSError as exc:

@@ -1,6 +1,5 @@
 """Publish: the analysts' copy of the marts (DuckDB + Parquet) and the report."""
 
-
 import dagster as dg
 
 from pipeline.publish.publish import publish
@@ -8,9 +7,15 @@ from pipeline.report.assets import REPORT_KEY, REPORT_PATH_NAME, report_staging_
 from pipeline.resources import Warehouse
 
 
-@dg.asset(key=["published", "marts"], group_name="publish", kinds={"duckdb", "parquet"},
-          deps=[dg.AssetKey(["marts", "campaign_verdicts"]), REPORT_KEY])
-def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+@dg.asset(
+    key=["published", "marts"],
+    group_name="publish",
+    kinds={"duckdb", "parquet"},
+    deps=[dg.AssetKey(["marts", "campaign_verdicts"]), REPORT_KEY],
+)
+def published_marts(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> dg.MaterializeResult:
     """data/marts/marts.duckdb, one Parquet file per mart and report.html, each replaced
     atomically (os.replace) so analysts reading them during a run never see a half-written file.
     Runs only when every upstream model and blocking check passed."""
@@ -18,8 +23,10 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     report = report_staging_path(settings)
     pub = publish(settings, {REPORT_PATH_NAME: report} if report.exists() else None)
     context.log.info(f"published {len(pub.tables)} marts to {pub.marts_dir} in {pub.seconds:.1f}s")
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(pub.marts_dir / "marts.duckdb")),
-        "tables": dg.MetadataValue.json(pub.tables),
-        "seconds": round(pub.seconds, 2),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(pub.marts_dir / "marts.duckdb")),
+            "tables": dg.MetadataValue.json(pub.tables),
+            "seconds": round(pub.seconds, 2),
+        }
+    )

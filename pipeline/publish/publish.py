@@ -57,26 +57,42 @@ def publish(settings: Settings, extra_files: dict[str, Path] | None = None) -> P
     staged: list[tuple[Path, Path]] = []
     try:
         con.execute(f"ATTACH '{settings.warehouse_path}' AS wh (READ_ONLY)")
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh' "
-            f"AND schema_name = '{MARTS_SCHEMA}' ORDER BY 1").fetchall()]
-        views = [r[0] for r in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE database_name = 'wh' "
-            f"AND schema_name = '{MARTS_SCHEMA}' ORDER BY 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh' "
+                f"AND schema_name = '{MARTS_SCHEMA}' ORDER BY 1"
+            ).fetchall()
+        ]
+        views = [
+            r[0]
+            for r in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE database_name = 'wh' "
+                f"AND schema_name = '{MARTS_SCHEMA}' ORDER BY 1"
+            ).fetchall()
+        ]
         con.execute(f"ATTACH '{db_tmp}' AS pub")
         counts: dict[str, int] = {}
         for name in tables + views:
-            con.execute(f'CREATE TABLE pub.main."{name}" AS SELECT * FROM wh.{MARTS_SCHEMA}."{name}"')
+            con.execute(
+                f'CREATE TABLE pub.main."{name}" AS SELECT * FROM wh.{MARTS_SCHEMA}."{name}"'
+            )
             counts[name] = con.execute(f'SELECT count(*) FROM pub.main."{name}"').fetchone()[0]
             pq_final = out / f"{name}.parquet"
             pq_tmp = _tmp(pq_final)
-            con.execute(f"COPY pub.main.\"{name}\" TO '{pq_tmp}' (FORMAT parquet, COMPRESSION zstd)")
+            con.execute(
+                f"COPY pub.main.\"{name}\" TO '{pq_tmp}' (FORMAT parquet, COMPRESSION zstd)"
+            )
             staged.append((pq_tmp, pq_final))
         published_at = datetime.now(UTC).replace(tzinfo=None)
-        con.execute("CREATE TABLE pub.main._publication (table_name VARCHAR, row_count BIGINT, "
-                    "published_at TIMESTAMP)")
-        con.executemany("INSERT INTO pub.main._publication VALUES (?, ?, ?)",
-                        [[t, n, published_at] for t, n in counts.items()])
+        con.execute(
+            "CREATE TABLE pub.main._publication (table_name VARCHAR, row_count BIGINT, "
+            "published_at TIMESTAMP)"
+        )
+        con.executemany(
+            "INSERT INTO pub.main._publication VALUES (?, ?, ?)",
+            [[t, n, published_at] for t, n in counts.items()],
+        )
         con.execute("CHECKPOINT pub")
         con.execute("DETACH pub")
         con.execute("DETACH wh")

@@ -58,8 +58,11 @@ def _gx():
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     except Exception:  # older/newer layouts: progress bars are cosmetic
         pass
-    batch_def = (ctx.data_sources.add_pandas("frames").add_dataframe_asset(name="frame")
-                 .add_batch_definition_whole_dataframe("whole"))
+    batch_def = (
+        ctx.data_sources.add_pandas("frames")
+        .add_dataframe_asset(name="frame")
+        .add_batch_definition_whole_dataframe("whole")
+    )
     return gx, batch_def
 
 
@@ -79,8 +82,9 @@ def validate(frames: dict[str, pd.DataFrame], expectations: list[Expectation]) -
         # GX keeps the suite's order; expectations built in code have no ids to match on
         results = list(result.results)
         if len(results) != len(configs) or any(
-                r.expectation_config.type != c.expectation_type
-                for r, c in zip(results, configs, strict=True)):
+            r.expectation_config.type != c.expectation_type
+            for r, c in zip(results, configs, strict=True)
+        ):
             raise RuntimeError(f"GX returned results that do not match the suite {frame_name}")
         for e, r in zip(mine, results, strict=True):
             observed = r.result.get("observed_value", r.result.get("unexpected_count"))
@@ -99,8 +103,9 @@ def raw_frames(con: duckdb.DuckDBPyConnection, fmt: Format) -> dict[str, pd.Data
             aggs.append(f'min("{col.name}") AS "{col.name}__min"')
             aggs.append(f'max("{col.name}") AS "{col.name}__max"')
     profile = con.execute(f"SELECT {', '.join(aggs)} FROM raw.{fmt.name}").df()
-    sample = con.execute(f"SELECT * FROM raw.{fmt.name} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) "
-                         "REPEATABLE (42)").df()
+    sample = con.execute(
+        f"SELECT * FROM raw.{fmt.name} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
+    ).df()
     return {"profile": profile, "sample": sample}
 
 
@@ -108,35 +113,71 @@ def raw_expectations(fmt: Format, today: date | None = None) -> list[Expectation
     """Schema, non-negative counts, ids present (ERROR); dates plausible, rates sane (WARN)."""
     today = today or date.today()
     expected = [n for n, _ in fmt.table_columns] + ["_file_id", "_row", "_exported_at", "_currency"]
-    out = [Expectation(ERROR, "sample", "ExpectTableColumnsToMatchSet",
-                       {"column_set": expected, "exact_match": True},
-                       f"raw.{fmt.name} has exactly the registry's columns")]
+    out = [
+        Expectation(
+            ERROR,
+            "sample",
+            "ExpectTableColumnsToMatchSet",
+            {"column_set": expected, "exact_match": True},
+            f"raw.{fmt.name} has exactly the registry's columns",
+        )
+    ]
     for col in fmt.columns:
         if col.type == "name":
             continue
         if col.required and col.type in ("id", "text", "date", "timestamp"):
-            out.append(Expectation(ERROR, "profile", "ExpectColumnValuesToBeBetween",
-                                   {"column": f"{col.name}__nulls", "max_value": 0},
-                                   f"{col.name} is never empty"))
+            out.append(
+                Expectation(
+                    ERROR,
+                    "profile",
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": f"{col.name}__nulls", "max_value": 0},
+                    f"{col.name} is never empty",
+                )
+            )
         if col.type in COUNT_TYPES:
-            out.append(Expectation(ERROR, "profile", "ExpectColumnValuesToBeBetween",
-                                   {"column": f"{col.name}__min", "min_value": 0},
-                                   f"{col.name} counts are non-negative"))
+            out.append(
+                Expectation(
+                    ERROR,
+                    "profile",
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": f"{col.name}__min", "min_value": 0},
+                    f"{col.name} counts are non-negative",
+                )
+            )
         if col.type in ("date", "timestamp"):
-            out.append(Expectation(WARN, "profile", "ExpectColumnValuesToBeBetween",
-                                   {"column": f"{col.name}__min",
-                                    "min_value": pd.Timestamp(OLDEST_PLAUSIBLE)},
-                                   f"{col.name} is not before {OLDEST_PLAUSIBLE}"))
+            out.append(
+                Expectation(
+                    WARN,
+                    "profile",
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": f"{col.name}__min", "min_value": pd.Timestamp(OLDEST_PLAUSIBLE)},
+                    f"{col.name} is not before {OLDEST_PLAUSIBLE}",
+                )
+            )
         if col.type in ("date", "timestamp") and col.name not in FUTURE_OK:
-            out.append(Expectation(WARN, "profile", "ExpectColumnValuesToBeBetween",
-                                   {"column": f"{col.name}__max",
-                                    "max_value": pd.Timestamp(today + timedelta(days=1))},
-                                   f"{col.name} is not in the future"))
+            out.append(
+                Expectation(
+                    WARN,
+                    "profile",
+                    "ExpectColumnValuesToBeBetween",
+                    {
+                        "column": f"{col.name}__max",
+                        "max_value": pd.Timestamp(today + timedelta(days=1)),
+                    },
+                    f"{col.name} is not in the future",
+                )
+            )
         if col.name in FRACTION_COLUMNS or col.type == "percent":
-            out.append(Expectation(WARN, "sample", "ExpectColumnValuesToBeBetween",
-                                   {"column": col.name, "min_value": 0, "max_value": 1,
-                                    "mostly": 0.99},
-                                   f"{col.name} is a fraction between 0 and 1"))
+            out.append(
+                Expectation(
+                    WARN,
+                    "sample",
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": col.name, "min_value": 0, "max_value": 1, "mostly": 0.99},
+                    f"{col.name} is a fraction between 0 and 1",
+                )
+            )
     return out
 
 
@@ -147,29 +188,61 @@ def mart_frames(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> dict[s
 
 def mart_expectations(columns: set[str]) -> list[Expectation]:
     """Rates that are shares lie in [0, 1] (ERROR); a rate over zero volume is NULL, never inf."""
-    out = [Expectation(ERROR, "performance", "ExpectColumnValuesToNotBeNull",
-                       {"column": "campaign_id"}, "every row names its campaign")]
+    out = [
+        Expectation(
+            ERROR,
+            "performance",
+            "ExpectColumnValuesToNotBeNull",
+            {"column": "campaign_id"},
+            "every row names its campaign",
+        )
+    ]
     for share in ("ctr", "lead_to_sale"):
         if share in columns:
-            out.append(Expectation(ERROR, "performance", "ExpectColumnValuesToBeBetween",
-                                   {"column": share, "min_value": 0, "max_value": 1},
-                                   f"{share} is a share between 0 and 1"))
+            out.append(
+                Expectation(
+                    ERROR,
+                    "performance",
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": share, "min_value": 0, "max_value": 1},
+                    f"{share} is a share between 0 and 1",
+                )
+            )
     if "engagement_rate" in columns:
-        out.append(Expectation(WARN, "performance", "ExpectColumnValuesToBeBetween",
-                               {"column": "engagement_rate", "min_value": 0, "max_value": 1,
-                                "mostly": 0.95},
-                               "engagement rate mostly below 100% of impressions"))
+        out.append(
+            Expectation(
+                WARN,
+                "performance",
+                "ExpectColumnValuesToBeBetween",
+                {"column": "engagement_rate", "min_value": 0, "max_value": 1, "mostly": 0.95},
+                "engagement rate mostly below 100% of impressions",
+            )
+        )
     for col in ("leads", "engagements", "won_deals"):
         if col in columns:
-            out.append(Expectation(ERROR, "performance", "ExpectColumnValuesToBeBetween",
-                                   {"column": col, "min_value": 0}, f"{col} are non-negative"))
+            out.append(
+                Expectation(
+                    ERROR,
+                    "performance",
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": col, "min_value": 0},
+                    f"{col} are non-negative",
+                )
+            )
     return out
 
 
 def summarise(outcomes: list[Outcome]) -> tuple[bool, bool, list[dict]]:
     """(errors passed, warnings passed, a table of failures for the check's metadata)."""
-    failures = [{"severity": o.expectation.severity, "expectation": o.expectation.label,
-                 "observed": str(o.observed)[:80]} for o in outcomes if not o.success]
+    failures = [
+        {
+            "severity": o.expectation.severity,
+            "expectation": o.expectation.label,
+            "observed": str(o.observed)[:80],
+        }
+        for o in outcomes
+        if not o.success
+    ]
     errors_ok = not any(f["severity"] == ERROR for f in failures)
     warns_ok = not any(f["severity"] == WARN for f in failures)
     return errors_ok, warns_ok, failures

@@ -1,14 +1,18 @@
 """dbt models as Dagster assets; dbt tests become asset checks."""
 
-
 import json
 import sys
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 
 from pipeline.config import dbt_vars, export_env, get_settings
 from pipeline.transform.project import dbt_project
@@ -38,16 +42,21 @@ class LayerTranslator(DagsterDbtTranslator):
 translator = LayerTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
-            name="dbt_models")
+@dbt_assets(
+    manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, name="dbt_models"
+)
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Staging, intermediate and mart models of dbt_project/, built and tested by `dbt build`."""
     settings = get_settings()
     export_env(settings)
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars(settings))],
-                       context=context).stream()
+    yield from dbt.cli(
+        ["build", "--vars", json.dumps(dbt_vars(settings))], context=context
+    ).stream()
 
 
 # dbt from this environment, whatever is on PATH (uv run and plain python behave the same).
-dbt_resource = DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir),
-                              dbt_executable=str(Path(sys.executable).parent / "dbt"))
+dbt_resource = DbtCliResource(
+    project_dir=dbt_project,
+    profiles_dir=str(dbt_project.project_dir),
+    dbt_executable=str(Path(sys.executable).parent / "dbt"),
+)

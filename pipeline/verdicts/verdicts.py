@@ -22,32 +22,42 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, configured: date | None) -> da
     if configured:
         return configured
     newest = con.execute(
-        "SELECT max(max_date) FROM raw._files WHERE status = 'loaded' AND format IN "
-        f"{LEAD_FORMATS}").fetchone()[0]
+        f"SELECT max(max_date) FROM raw._files WHERE status = 'loaded' AND format IN {LEAD_FORMATS}"
+    ).fetchone()[0]
     return newest or date.today()
 
 
-def compute_verdicts(con: duckdb.DuckDBPyConnection, thresholds: VerdictThresholds,
-                     as_of: date, attribution_model: str) -> pd.DataFrame:
+def compute_verdicts(
+    con: duckdb.DuckDBPyConnection,
+    thresholds: VerdictThresholds,
+    as_of: date,
+    attribution_model: str,
+) -> pd.DataFrame:
     """One verdict per campaign (platform 'all') and per campaign × platform."""
     perf = con.execute(
-        "SELECT * FROM marts.campaign_performance WHERE attribution_model = ?",
-        [attribution_model]).df()
+        "SELECT * FROM marts.campaign_performance WHERE attribution_model = ?", [attribution_model]
+    ).df()
     if "platform" not in perf.columns:
         perf["platform"] = ALL_PLATFORMS
     frames = []
-    for level, rows in ((ALL_PLATFORMS, perf[perf["platform"] == ALL_PLATFORMS]),
-                        ("platform", perf[perf["platform"] != ALL_PLATFORMS])):
+    for level, rows in (
+        (ALL_PLATFORMS, perf[perf["platform"] == ALL_PLATFORMS]),
+        ("platform", perf[perf["platform"] != ALL_PLATFORMS]),
+    ):
         if rows.empty:
             continue
-        frame = pd.DataFrame({
-            "campaign_id": rows["campaign_id"], "campaign_name": rows["campaign_name"],
-            "platform": rows["platform"], "end_date": rows["end_date"],
-            "engagements": rows["engagements"].astype("float"),
-            "conversions": rows["leads"].astype("float"),
-            "attribution_model": rows["attribution_model"],
-            "level": "campaign" if level == ALL_PLATFORMS else "campaign_platform",
-        }).reset_index(drop=True)
+        frame = pd.DataFrame(
+            {
+                "campaign_id": rows["campaign_id"],
+                "campaign_name": rows["campaign_name"],
+                "platform": rows["platform"],
+                "end_date": rows["end_date"],
+                "engagements": rows["engagements"].astype("float"),
+                "conversions": rows["leads"].astype("float"),
+                "attribution_model": rows["attribution_model"],
+                "level": "campaign" if level == ALL_PLATFORMS else "campaign_platform",
+            }
+        ).reset_index(drop=True)
         frames.append(assess(frame, thresholds, as_of))
     if not frames:
         return pd.DataFrame()
