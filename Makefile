@@ -12,7 +12,7 @@ SCALE ?= 1
 MANIFEST := dbt_project/target/manifest.json
 RAW_DIR := $(or $(VF_RAW_DIR),data/raw)
 
-.PHONY: help setup manifest sample run dev test lint evaluate query doctor report screenshot bench clean
+.PHONY: help setup manifest sample run dev test lint evaluate docs query doctor report screenshot bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,10 @@ report: setup  ## render the report from the warehouse (publish copies it to dat
 
 screenshot: setup  ## the report in headless Chromium: laptop/phone PNGs and a PDF in data/marts/screenshots
 	$(RUN) python scripts/screenshot.py $(or $(REPORT),data/marts/report.html) --out data/marts/screenshots --pdf
+
+docs: manifest  ## the dbt docs site (models, columns, metric definitions) on http://127.0.0.1:8080
+	cd dbt_project && $(RUN) dbt docs generate --profiles-dir . --quiet && \
+		$(RUN) dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080 --no-browser
 
 query: setup  ## a read-only SQL shell on the published marts (or: make query SQL="select ...")
 	$(RUN) python -m pipeline.query $(if $(SQL),"$(SQL)",)

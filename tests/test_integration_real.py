@@ -132,3 +132,19 @@ def test_no_personal_data_in_warehouse_or_marts(run):
             for needle in needles:
                 assert needle.lower() not in text.lower(), f"{needle} found in {schema}.{table}"
         con.close()
+
+
+def test_readme_example_queries_run_on_the_publication(run):
+    from pipeline.config import PROJECT_DIR
+
+    tmp, _ = run
+    sql = (PROJECT_DIR / "docs" / "example_queries.sql").read_text(encoding="utf-8")
+    queries = [q for q in sql.split(";\n") if "SELECT" in q]
+    assert len(queries) == 5
+    con = duckdb.connect(str(tmp / "marts" / "marts.duckdb"), read_only=True)
+    for query in queries:
+        con.execute(query).fetchall()
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    for query in queries:  # the README shows the same five questions
+        first_line = next(ln for ln in query.strip().splitlines() if ln.startswith("SELECT"))
+        assert first_line in readme
