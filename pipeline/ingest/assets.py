@@ -5,12 +5,13 @@ import dagster as dg
 
 from pipeline.ingest.load import inventory, load_pending
 from pipeline.ingest.registry import formats
-from pipeline.resources import Warehouse
+from pipeline.resources import TRANSIENT_RETRY, Warehouse
 
 RAW_GROUP = "raw"
 
 
-@dg.asset(key=["raw", "files"], group_name=RAW_GROUP, kinds={"duckdb", "python"})
+@dg.asset(key=["raw", "files"], group_name=RAW_GROUP, kinds={"duckdb", "python"},
+          retry_policy=TRANSIENT_RETRY)
 def raw_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Every file under data/raw, recognised by its header (pipeline/ingest/formats.yml) and its
     content hash. New content becomes pending for its format's asset; a copy of a file already
@@ -45,6 +46,7 @@ def _format_asset(name: str) -> dg.AssetsDefinition:
     what = f"{fmt.entity} rows" + (f" from {fmt.platform}" if fmt.platform else "")
 
     @dg.asset(key=["raw", name], deps=[raw_files.key], group_name=RAW_GROUP,
+              retry_policy=TRANSIENT_RETRY,
               kinds={"duckdb", "python"}, description=(
                   f"raw.{name}: {what}, parsed by DuckDB from every `{name}` export under "
                   "data/raw (all snapshots kept; staging keeps the newest per "

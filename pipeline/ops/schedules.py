@@ -37,8 +37,13 @@ def new_exports_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason("no new or changed files under data/raw")
     fmts = formats_of(settings.raw_dir, paths, settings.tmp_dir)
     context.update_cursor(json.dumps(now))
-    roots = [dg.AssetKey(["raw", "files"])] + [dg.AssetKey(["raw", f]) for f in sorted(fmts)]
-    keys = dg.AssetSelection.assets(*roots).downstream().resolve(context.repository_def.asset_graph)
+    # the inventory, then the changed formats and everything downstream of them (not the other
+    # formats, although they hang below the inventory too)
+    selection = (
+        dg.AssetSelection.assets(dg.AssetKey(["raw", "files"]))
+        | dg.AssetSelection.assets(*[dg.AssetKey(["raw", f]) for f in sorted(fmts)]).downstream()
+    )
+    keys = selection.resolve(context.repository_def.asset_graph)
     return dg.RunRequest(
         run_key=f"files-{hash(json.dumps(now, sort_keys=True))}",
         asset_selection=sorted(keys, key=str),

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipeline.publish.publish import publish
 from pipeline.report.assets import REPORT_KEY, REPORT_PATH_NAME, report_staging_path
-from pipeline.resources import Warehouse
+from pipeline.resources import TRANSIENT_RETRY, Warehouse
 
 
 @dg.asset(
@@ -12,6 +12,7 @@ from pipeline.resources import Warehouse
     group_name="publish",
     kinds={"duckdb", "parquet"},
     deps=[dg.AssetKey(["marts", "campaign_verdicts"]), REPORT_KEY],
+    retry_policy=TRANSIENT_RETRY,
 )
 def published_marts(
     context: dg.AssetExecutionContext, warehouse: Warehouse

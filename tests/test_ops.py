@@ -1,0 +1,73 @@
+"""Schedules, sensors and alerts: the new-file sensor starts a run for just what changed."""
+
+import shutil
+
+import dagster as dg
+import pytest
+
+from pipeline.ops.watch import alert, changed, snapshot
+
+
+@pytest.fixture(scope="module")
+def repo(dbt_manifest):
+    from pipeline.definitions import defs
+
+    return defs.get_repository_def()
+
+
+X_HEADER = '"Tweet id","Tweet permalink","Tweet text","time","impressions","likes"\n'
+
+
+def test_sensor_runs_only_the_affected_sources_and_downstream(settings, repo):
+    from pipeline.ops.schedules import new_exports_sensor
+
+    (settings.raw_dir / "x").mkdir()
+    (settings.raw_dir / "x" / "tweets.csv").write_text(
+        X_HEADER + '"1","u","hello #a","2026-05-01 10:00 +0000","10.0","2.0"\n')
+    context = dg.build_sensor_context(repository_def=repo)
+    request = new_exports_sensor(context)
+    keys = set(request.asset_selection)
+    assert dg.AssetKey(["raw", "x_posts"]) in keys
+    assert dg.AssetKey(["raw", "files"]) in keys
+    assert dg.AssetKey(["staging", "stg_x__posts"]) in keys
+    assert dg.AssetKey(["published", "marts"]) in keys
+    assert dg.AssetKey(["raw", "hubspot_contacts"]) not in keys
+    assert dg.AssetKey(["staging", "stg_hubspot__contacts"]) not in keys
+    assert request.tags["formats"] == "x_posts"
+
+    # nothing new since the cursor: no run
+    again = dg.build_sensor_context(repository_def=repo, cursor=context.cursor)
+    assert isinstance(new_exports_sensor(again), dg.SkipReason)
+
+    # a CRM export dropped later: its source, not X
+    shutil.copy(settings.raw_dir / "x" / "tweets.csv", settings.raw_dir / "x" / "tweets.csv.bak")
+    (settings.raw_dir / "contacts.csv").write_text(
+        "Record ID,First Name,Email,Create Date,Lifecycle Stage\n1,Ann,a@b.it,2026-05-01,lead\n")
+    later = dg.build_sensor_context(repository_def=repo, cursor=context.cursor)
+    keys = set(new_exports_sensor(later).asset_selection)
+    assert dg.AssetKey(["raw", "hubspot_contacts"]) in keys
+    assert dg.AssetKey(["raw", "x_posts"]) not in keys
+
+
+def test_snapshot_notices_changed_size_or_time(settings):
+    f = settings.raw_dir / "a.csv"
+    f.write_text("x\n")
+    before = snapshot(settings.raw_dir)
+    assert changed(before, snapshot(settings.raw_dir)) == []
+    f.write_text("x,y\n")
+    assert changed(before, snapshot(settings.raw_dir)) == ["a.csv"]
+
+
+def test_alert_line_is_written_without_personal_data(tmp_path):
+    log = tmp_path / "logs" / "alerts.log"
+    line = alert(log, "run 42 failed loading giulia.rossi@example.com, +39 333 123 4567")
+    text = log.read_text()
+    assert text.endswith("\n") and line in text
+    assert "ALERT run 42 failed" in text
+    assert "giulia.rossi@example.com" not in text and "333 123 4567" not in text
+
+
+def test_transient_failures_are_retried_where_io_happens(repo):
+    for key in (["raw", "files"], ["raw", "x_posts"], ["published", "marts"]):
+        policy = repo.assets_defs_by_key[dg.AssetKey(key)].op.retry_policy
+        assert policy is not None and policy.max_retries >= 2, key
