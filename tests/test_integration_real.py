@@ -148,3 +148,71 @@ def test_readme_example_queries_run_on_the_publication(run):
     for query in queries:  # the README shows the same five questions
         first_line = next(ln for ln in query.strip().splitlines() if ln.startswith("SELECT"))
         assert first_line in readme
+
+
+def _table_hashes(db):
+    con = duckdb.connect(str(db), read_only=True)
+    tables = [r[0] for r in con.execute("SHOW TABLES").fetchall() if r[0] != "_publication"]
+    out = {t: con.execute(f'SELECT count(*), sum(hash(t)) FROM "{t}" AS t').fetchone()
+           for t in tables}
+    con.close()
+    return out
+
+
+def test_rerun_on_the_same_inputs_changes_nothing(run):
+    tmp, _ = run
+    before = _table_hashes(tmp / "marts" / "marts.duckdb")
+    from pipeline.definitions import defs
+
+    mp = pytest.MonkeyPatch()
+    for env, value in {"VF_RAW_DIR": tmp / "raw", "VF_WAREHOUSE": tmp / "wh" / "w.duckdb",
+                       "VF_MARTS_DIR": tmp / "marts", "VF_KEY_FILE": tmp / "key"}.items():
+        mp.setenv(env, str(value))
+    try:
+        assert defs.resolve_job_def("vanity_funnel").execute_in_process().success
+    finally:
+        mp.undo()
+    assert _table_hashes(tmp / "marts" / "marts.duckdb") == before
+
+
+def test_a_run_killed_mid_way_keeps_the_last_publication_and_the_next_completes(run):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    tmp, _ = run
+    before = _table_hashes(tmp / "marts" / "marts.duckdb")
+    # a new export arrives: a March file re-downloaded later with more likes on one tweet
+    src = tmp / "raw" / "x" / "tweet_activity_metrics_rOpenSci_20210301_20210401_en.csv"
+    with src.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["likes"] = str(float(rows[0]["likes"]) + 5)
+    newer = tmp / "raw" / "x" / "tweet_activity_metrics_rOpenSci_20210301_20210415_en.csv"
+    with newer.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), quoting=csv.QUOTE_ALL)
+        w.writeheader()
+        w.writerows(rows)
+    home = tmp / "dagster_home"
+    home.mkdir(exist_ok=True)
+    env = {**os.environ, "VF_RAW_DIR": str(tmp / "raw"),
+           "VF_WAREHOUSE": str(tmp / "wh" / "w.duckdb"), "VF_MARTS_DIR": str(tmp / "marts"),
+           "VF_KEY_FILE": str(tmp / "key"), "DAGSTER_HOME": str(home)}
+    dagster = str(Path(sys.executable).parent / "dagster")
+    cmd = [dagster, "job", "execute", "-m", "pipeline.definitions", "-j", "vanity_funnel"]
+    for moment in (6, 14):  # during start-up/ingest, then during the checks or dbt
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(moment)
+        os.killpg(proc.pid, signal.SIGKILL)  # the whole tree: dagster and a running dbt
+        proc.wait()
+        assert _table_hashes(tmp / "marts" / "marts.duckdb") == before
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    after = _table_hashes(tmp / "marts" / "marts.duckdb")
+    assert after != before  # the new export made it through
+    con = duckdb.connect(str(tmp / "wh" / "w.duckdb"), read_only=True)
+    statuses = dict(con.execute("SELECT path, status FROM raw._files").fetchall())
+    assert statuses["x/tweet_activity_metrics_rOpenSci_20210301_20210415_en.csv"] == "loaded"
