@@ -6,7 +6,6 @@ from dagster import Backoff, ConfigurableResource, RetryPolicy
 from pipeline.config import Settings, get_settings
 from pipeline.ingest.load import connect
 
-
 # Transient faults (the warehouse locked by a stray process, a full disk freed meanwhile, a
 # flaky network drive) get two more tries with growing delays; bad data never raises here, it
 # is rejected row by row, so a retry never repeats a deterministic failure for long.

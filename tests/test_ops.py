@@ -25,7 +25,10 @@ def test_sensor_runs_only_the_affected_sources_and_downstream(settings, repo):
     (settings.raw_dir / "x" / "tweets.csv").write_text(
         X_HEADER + '"1","u","hello #a","2026-05-01 10:00 +0000","10.0","2.0"\n')
     context = dg.build_sensor_context(repository_def=repo)
-    request = new_exports_sensor(context)
+    # evaluate as the daemon does: run requests must name a target the definitions hold
+    tick = new_exports_sensor.evaluate_tick(context)
+    (request,) = tick.run_requests
+    assert new_exports_sensor.job_name == "vanity_funnel"
     keys = set(request.asset_selection)
     assert dg.AssetKey(["raw", "x_posts"]) in keys
     assert dg.AssetKey(["raw", "files"]) in keys
@@ -36,15 +39,15 @@ def test_sensor_runs_only_the_affected_sources_and_downstream(settings, repo):
     assert request.tags["formats"] == "x_posts"
 
     # nothing new since the cursor: no run
-    again = dg.build_sensor_context(repository_def=repo, cursor=context.cursor)
-    assert isinstance(new_exports_sensor(again), dg.SkipReason)
+    again = dg.build_sensor_context(repository_def=repo, cursor=tick.cursor)
+    assert new_exports_sensor.evaluate_tick(again).run_requests == []
 
     # a CRM export dropped later: its source, not X
     shutil.copy(settings.raw_dir / "x" / "tweets.csv", settings.raw_dir / "x" / "tweets.csv.bak")
     (settings.raw_dir / "contacts.csv").write_text(
         "Record ID,First Name,Email,Create Date,Lifecycle Stage\n1,Ann,a@b.it,2026-05-01,lead\n")
-    later = dg.build_sensor_context(repository_def=repo, cursor=context.cursor)
-    keys = set(new_exports_sensor(later).asset_selection)
+    later = dg.build_sensor_context(repository_def=repo, cursor=tick.cursor)
+    keys = set(new_exports_sensor.evaluate_tick(later).run_requests[0].asset_selection)
     assert dg.AssetKey(["raw", "hubspot_contacts"]) in keys
     assert dg.AssetKey(["raw", "x_posts"]) not in keys
 
