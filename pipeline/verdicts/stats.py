@@ -94,6 +94,7 @@ import pandas as pd
 from scipy import optimize, special
 from scipy import stats as sps
 
+from pipeline.formatting import MONTHS, fmt_count, fmt_date, fmt_num, fmt_rate
 from pipeline.verdicts.thresholds import VerdictThresholds
 
 __all__ = [
@@ -560,63 +561,6 @@ def assess(
 
 
 # --------------------------------------------------------------------------- sentences
-_MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "it": [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ],
-}
-
-
-def _num(x: float, decimals: int, lang: str) -> str:
-    s = f"{x:,.{decimals}f}"
-    if lang == "it":
-        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return s
-
-
-def _count(x: float, lang: str) -> str:
-    """Whole counts with thousands separators; fractional (split-attribution) counts, 1 decimal."""
-    if float(x) == round(float(x)):
-        return _num(round(float(x)), 0, lang)
-    return _num(float(x), 1, lang)
-
-
-def _rate(x: float, lang: str) -> str:
-    """A rate per ``rate_per``: one decimal from 1 up, two significant digits below 1."""
-    if x == 0:
-        return "0"
-    if abs(x) >= 0.95:
-        return _num(x, 1, lang)
-    decimals = min(6, 1 - math.floor(math.log10(abs(x))))
-    s = _num(x, decimals, lang).rstrip("0")
-    return s.rstrip(",.") or "0"
-
-
 def _pct(p: float) -> str:
     """Probability as a percentage, rounded down so a shown 90% is never really 89.6%."""
     if not math.isfinite(p):
@@ -636,8 +580,7 @@ def _plain_pct(x: float, lang: str) -> str:
 def _day(value: Any, lang: str, article: str = "") -> str:
     """``27 June 2024``; in Italian with its article: ``il 27 giugno``, ``l'8``, ``all'11``."""
     d = pd.Timestamp(value)
-    day = "1º" if lang == "it" and d.day == 1 else str(d.day)
-    text = f"{day} {_MONTHS[lang][d.month - 1]} {d.year}"
+    text = fmt_date(d, lang)
     if not article:
         return text
     if d.day in (8, 11):  # "otto", "undici" start with a vowel
@@ -666,13 +609,13 @@ def sentence(row: Mapping[str, Any], lang: str = "en") -> str:
     ``"en"`` (``12,400``, ``9.1``) or ``"it"`` (``12.400``, ``9,1``). Probabilities are rounded
     down to whole percent.
     """
-    if lang not in _MONTHS:
+    if lang not in MONTHS:
         raise ValueError(f"unsupported language {lang!r}; use 'en' or 'it'")
     it = lang == "it"
     t = _row_thresholds(row)
     verdict = row.get("verdict")
     e, c = row.get("engagements"), row.get("conversions")
-    per = _num(t.rate_per, 0, lang)
+    per = fmt_num(t.rate_per, 0, lang)
     baseline = row.get("baseline_rate")
 
     if _is_missing(e) or _is_missing(c):
@@ -683,11 +626,11 @@ def sentence(row: Mapping[str, Any], lang: str = "en") -> str:
         )
     e, c = float(e), float(c)
     if it:
-        leads = f"{_count(c, lang)} lead"
-        prefix = f"{_count(e, lang)} {'interazione' if e == 1 else 'interazioni'}, {leads}"
+        leads = f"{fmt_count(c, lang)} lead"
+        prefix = f"{fmt_count(e, lang)} {'interazione' if e == 1 else 'interazioni'}, {leads}"
     else:
-        leads = f"{_count(c, lang)} {'lead' if c == 1 else 'leads'}"
-        prefix = f"{_count(e, lang)} {'engagement' if e == 1 else 'engagements'}, {leads}"
+        leads = f"{fmt_count(c, lang)} {'lead' if c == 1 else 'leads'}"
+        prefix = f"{fmt_count(e, lang)} {'engagement' if e == 1 else 'engagements'}, {leads}"
 
     if verdict == "too_early":
         end = row.get("end_date")
@@ -719,7 +662,7 @@ def sentence(row: Mapping[str, Any], lang: str = "en") -> str:
                 else f"No engagements recorded ({leads}), so there is no rate to judge."
             )
         if e < t.min_engagements:
-            n = _num(t.min_engagements, 0, lang)
+            n = fmt_num(t.min_engagements, 0, lang)
             return (
                 f"{prefix}; servono almeno {n} interazioni per giudicare una campagna."
                 if it
@@ -734,20 +677,20 @@ def sentence(row: Mapping[str, Any], lang: str = "en") -> str:
                 "compare against."
             )
         expected = e * float(baseline) / t.rate_per
-        x = _num(expected, 1, lang)
-        need = _count(t.min_expected_conversions, lang)
+        x = fmt_num(expected, 1, lang)
+        need = fmt_count(t.min_expected_conversions, lang)
         return (
-            f"{prefix}; al tasso del portafoglio ({_rate(baseline, lang)} ogni {per}) sarebbero "
+            f"{prefix}; al tasso del portafoglio ({fmt_rate(baseline, lang)} ogni {per}) sarebbero "
             f"solo {x} lead attesi, mentre per giudicare ne servono almeno {need}."
             if it
-            else f"{prefix}; at the portfolio's {_rate(baseline, lang)} per {per} that is only "
+            else f"{prefix}; at the portfolio's {fmt_rate(baseline, lang)} per {per} that is only "
             f"{x} expected leads, fewer than the {need} needed to judge."
         )
 
     head = (
-        f"{prefix}; il portafoglio converte {_rate(baseline, lang)} ogni {per}"
+        f"{prefix}; il portafoglio converte {fmt_rate(baseline, lang)} ogni {per}"
         if it
-        else f"{prefix}; the portfolio converts {_rate(baseline, lang)} per {per}"
+        else f"{prefix}; the portfolio converts {fmt_rate(baseline, lang)} per {per}"
     )
     frac = t.baseline_fraction
     if it:
@@ -756,7 +699,7 @@ def sentence(row: Mapping[str, Any], lang: str = "en") -> str:
             if frac == 0.5
             else "meno del portafoglio"
             if frac == 1
-            else f"meno di {_num(frac, 2, lang).rstrip('0')} volte quel tasso"
+            else f"meno di {fmt_num(frac, 2, lang).rstrip('0')} volte quel tasso"
         )
     else:
         below = (
@@ -768,7 +711,7 @@ def sentence(row: Mapping[str, Any], lang: str = "en") -> str:
         )
     p_below = _pct(float(row.get("prob_below_threshold")))
     p_above = _pct(float(row.get("prob_above_baseline")))
-    mean = _rate(float(row.get("posterior_mean_rate")), lang)
+    mean = fmt_rate(float(row.get("posterior_mean_rate")), lang)
 
     if verdict == "vanity":
         return (
