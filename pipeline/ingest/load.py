@@ -165,12 +165,6 @@ class InventoryResult:
     errors: list[str] = field(default_factory=list)
     unchanged: int = 0
 
-    @property
-    def formats_touched(self) -> set[str]:
-        return set(self._formats)
-
-    _formats: list[str] = field(default_factory=list)
-
 
 def inventory(con: duckdb.DuckDBPyConnection, settings: Settings,
               progress: Callable[[str], None] = log.info) -> InventoryResult:
@@ -240,7 +234,6 @@ def inventory(con: duckdb.DuckDBPyConnection, settings: Settings,
             if row["status"] == "pending":
                 hashes[facts.sha256] = rel
                 result.new.append(rel)
-                result._formats.append(row["format"])
             elif row["status"] == "unknown":
                 result.unknown.append(rel)
             else:
