@@ -216,3 +216,31 @@ def test_a_run_killed_mid_way_keeps_the_last_publication_and_the_next_completes(
     con = duckdb.connect(str(tmp / "wh" / "w.duckdb"), read_only=True)
     statuses = dict(con.execute("SELECT path, status FROM raw._files").fetchall())
     assert statuses["x/tweet_activity_metrics_rOpenSci_20210301_20210415_en.csv"] == "loaded"
+
+
+def test_verdict_thresholds_are_overridden_from_run_config(run):
+    import json
+
+    import dagster as dg
+
+    tmp, _ = run
+    from pipeline.definitions import defs
+
+    mp = pytest.MonkeyPatch()
+    for env, value in {"VF_RAW_DIR": tmp / "raw", "VF_WAREHOUSE": tmp / "wh" / "w.duckdb",
+                       "VF_MARTS_DIR": tmp / "marts", "VF_KEY_FILE": tmp / "key"}.items():
+        mp.setenv(env, str(value))
+    try:
+        result = defs.resolve_job_def("vanity_funnel").execute_in_process(
+            run_config={"ops": {"marts__campaign_verdicts": {"config": {
+                "confidence": 0.97, "min_engagements": 50, "as_of": "2022-06-30"}}}},
+            asset_selection=[dg.AssetKey(["marts", "campaign_verdicts"])])
+    finally:
+        mp.undo()
+    assert result.success
+    con = duckdb.connect(str(tmp / "wh" / "w.duckdb"), read_only=True)
+    rows = con.execute("SELECT DISTINCT thresholds, as_of FROM marts.campaign_verdicts").fetchall()
+    assert len(rows) == 1
+    thresholds = json.loads(rows[0][0])
+    assert thresholds["confidence"] == 0.97 and thresholds["min_engagements"] == 50
+    assert str(rows[0][1])[:10] == "2022-06-30"
