@@ -18,7 +18,8 @@ def main() -> int:
     con = duckdb.connect(str(db), read_only=True)
     tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
     print(f"\nPublished marts: {db}")
-    print(f"Parquet files:   {settings.marts_dir}/<mart>.parquet ({len(tables) - 1} marts)")
+    print(f"Parquet files:   {settings.marts_dir}/<mart>.parquet ({len(tables) - 1} marts; "
+          "immutable copies under parquet/<publication id>/)")
     report = settings.marts_dir / "report.html"
     if report.exists():
         print(f"Report:          {report}")
