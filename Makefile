@@ -22,7 +22,7 @@ $(UV_BIN):
 	python3 -m pip install --user --quiet uv
 
 .venv/.synced: uv.lock pyproject.toml | $(UV_BIN)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode  # .pyc at install: PYTHONDONTWRITEBYTECODE machines recompile on every start otherwise
 	@touch $@
 
 setup: .venv/.synced $(DAGSTER_HOME)/dagster.yaml  ## create the environment from uv.lock
@@ -32,7 +32,7 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	cp dagster.yaml $@
 
 $(MANIFEST): setup $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f 2>/dev/null) dbt_project/dbt_project.yml
-	cd dbt_project && $(RUN) dbt parse --quiet --profiles-dir .
+	$(RUN) python -m pipeline.transform.parse
 	@touch $@
 
 manifest: $(MANIFEST)  ## prepare the dbt manifest (dbt parse)

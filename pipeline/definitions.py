@@ -3,10 +3,10 @@
 import dagster as dg
 
 from pipeline.ingest.assets import format_assets, raw_files
-from pipeline.ingest.checks import every_file_recognised, reconcile_checks
+from pipeline.ingest.checks import every_file_recognised
 from pipeline.ops.schedules import alert_on_failure, new_exports_sensor, nightly_schedule
 from pipeline.publish.assets import published_marts
-from pipeline.quality.checks import freshness_checks, performance_gx_check, raw_gx_checks
+from pipeline.quality.checks import performance_gx_check, raw_checks
 from pipeline.report.assets import report
 from pipeline.resources import Warehouse
 from pipeline.transform.assets import dbt_models, dbt_resource
@@ -22,9 +22,7 @@ defs = dg.Definitions(
     assets=[raw_files, *format_assets, dbt_models, campaign_verdicts, report, published_marts],
     asset_checks=[
         every_file_recognised,
-        *reconcile_checks,
-        *raw_gx_checks,
-        *freshness_checks,
+        raw_checks,
         performance_gx_check,
         *verdict_checks,
     ],

@@ -244,3 +244,39 @@ def test_verdict_thresholds_are_overridden_from_run_config(run):
     thresholds = json.loads(rows[0][0])
     assert thresholds["confidence"] == 0.97 and thresholds["min_engagements"] == 50
     assert str(rows[0][1])[:10] == "2022-06-30"
+
+
+def test_a_failing_blocking_check_stops_the_run_before_publishing(run):
+    """Run last in this module: it tampers with the warehouse, then puts it back."""
+    import dagster as dg
+
+    from pipeline.definitions import defs
+
+    tmp, _ = run
+    before = _table_hashes(tmp / "marts" / "marts.duckdb")
+    wh = tmp / "wh" / "w.duckdb"
+    con = duckdb.connect(str(wh))  # a row nobody read from any file: rows no longer reconcile
+    con.execute("INSERT INTO raw.x_posts SELECT * FROM raw.x_posts LIMIT 1")
+    con.close()
+    mp = pytest.MonkeyPatch()
+    for env, value in {"VF_RAW_DIR": tmp / "raw", "VF_WAREHOUSE": wh,
+                       "VF_MARTS_DIR": tmp / "marts", "VF_KEY_FILE": tmp / "key"}.items():
+        mp.setenv(env, str(value))
+    try:
+        result = defs.resolve_job_def("vanity_funnel").execute_in_process(raise_on_error=False)
+    finally:
+        mp.undo()
+        con = duckdb.connect(str(wh))
+        con.execute("DELETE FROM raw.x_posts WHERE rowid = (SELECT max(rowid) FROM raw.x_posts)")
+        con.close()
+    checks = {(e.asset_check_evaluation_data.asset_check_key.asset_key.path[-1],
+               e.asset_check_evaluation_data.asset_check_key.name):
+              e.asset_check_evaluation_data.passed
+              for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    assert checks[("x_posts", "rows_reconcile")] is False
+    assert checks[("hubspot_contacts", "rows_reconcile")] is True
+    materialized = {e.asset_key for e in result.all_events
+                    if e.event_type_value == "ASSET_MATERIALIZATION"}
+    assert dg.AssetKey(["published", "marts"]) not in materialized
+    assert dg.AssetKey(["marts", "campaign_verdicts"]) not in materialized
+    assert _table_hashes(tmp / "marts" / "marts.duckdb") == before

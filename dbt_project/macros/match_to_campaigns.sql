@@ -15,13 +15,21 @@
     row), _match_url, _match_label, _match_text, _match_date.
 -#}
 {% macro match_to_campaigns(rows, campaigns, files) -%}
+-- The regular expressions run once per distinct label and only on texts holding a
+-- utm_campaign=, not on each of millions of rows.
 match_keys as (
     select
         _match_key,
-        _match_date,
-        {{ normalise_name(extract_utm_campaign('_match_url')) }} as url_utm_key,
-        {{ normalise_name('_match_label') }} as label_key
+        _match_label,
+        case when {{ dbt.position("'utm_campaign='", '_match_url') }} > 0
+            then {{ normalise_name(extract_utm_campaign('_match_url')) }}
+        end as url_utm_key
     from {{ rows }}
+),
+
+match_labels as (
+    select _match_label, {{ normalise_name('_match_label') }} as label_key
+    from (select distinct _match_label from {{ rows }} where _match_label is not null) as l
 ),
 
 match_hashtags as (
@@ -36,13 +44,11 @@ match_candidates as (
     union all
     select k._match_key, c.campaign_id, 2 as rule_rank, 'campaign_name' as match_rule
     from match_keys as k
+    inner join match_labels as l
+        on k._match_label = l._match_label
     inner join {{ campaigns }} as c
-        on k.label_key = c.utm_campaign_key
-    union all
-    select k._match_key, c.campaign_id, 2 as rule_rank, 'campaign_name' as match_rule
-    from match_keys as k
-    inner join {{ campaigns }} as c
-        on k.label_key = c.campaign_name_key
+        on l.label_key = c.utm_campaign_key
+        or l.label_key = c.campaign_name_key
     union all
     select h._match_key, c.campaign_id, 3 as rule_rank, 'hashtag' as match_rule
     from match_hashtags as h

@@ -46,6 +46,19 @@ match_input as (
 
 {{ match_to_campaigns('match_input', 'campaigns', 'files') }},
 
+-- The platform of each distinct (detail, source) pair, normalised once per pair, not per row.
+touch_platforms as (
+    select
+        t.touch_detail,
+        t.touch_source,
+        coalesce(by_detail.platform, by_source.platform) as platform
+    from (select distinct touch_detail, touch_source from matched) as t
+    left join aliases as by_detail
+        on {{ normalise_name('t.touch_detail') }} = {{ normalise_name('by_detail.alias') }}
+    left join aliases as by_source
+        on {{ normalise_name('t.touch_source') }} = {{ normalise_name('by_source.alias') }}
+),
+
 final as (
     select
         m.crm || ':' || m.person_id as person_key,
@@ -59,16 +72,15 @@ final as (
         m.touch_source,
         m.touch_detail,
         m.touch_campaign,
-        coalesce(by_detail.platform, by_source.platform, 'other') as platform,
+        coalesce(p.platform, 'other') as platform,
         m.campaign_id,
         m.match_rule,
         m._file_id,
         {{ newest('m._loaded_at', 'm._campaign_loaded_at') }} as _loaded_at
     from matched as m
-    left join aliases as by_detail
-        on {{ normalise_name('m.touch_detail') }} = {{ normalise_name('by_detail.alias') }}
-    left join aliases as by_source
-        on {{ normalise_name('m.touch_source') }} = {{ normalise_name('by_source.alias') }}
+    left join touch_platforms as p
+        on m.touch_detail is not distinct from p.touch_detail
+        and m.touch_source is not distinct from p.touch_source
 )
 
 select * from final

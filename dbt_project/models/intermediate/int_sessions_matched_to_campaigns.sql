@@ -35,6 +35,14 @@ match_input as (
 
 {{ match_to_campaigns('match_input', 'campaigns', 'files') }},
 
+-- The platform of each distinct source label, normalised once per label, not once per row.
+source_platforms as (
+    select s.traffic_source, a.platform
+    from (select distinct traffic_source from matched) as s
+    inner join aliases as a
+        on {{ normalise_name('s.traffic_source') }} = {{ normalise_name('a.alias') }}
+),
+
 final as (
     select
         m._match_key as session_row_id,
@@ -43,7 +51,7 @@ final as (
         m.session_campaign,
         m.traffic_source,
         m.traffic_medium,
-        coalesce(a.platform, 'other') as platform,
+        coalesce(p.platform, 'other') as platform,
         m.sessions,
         m.engaged_sessions,
         m.key_events,
@@ -55,8 +63,8 @@ final as (
         m._exported_at,
         {{ newest('m._loaded_at', 'm._campaign_loaded_at') }} as _loaded_at
     from matched as m
-    left join aliases as a
-        on {{ normalise_name('m.traffic_source') }} = {{ normalise_name('a.alias') }}
+    left join source_platforms as p
+        on m.traffic_source = p.traffic_source
 )
 
 select * from final
