@@ -12,7 +12,7 @@ SCALE ?= 1
 MANIFEST := dbt_project/target/manifest.json
 RAW_DIR := $(or $(VF_RAW_DIR),data/raw)
 
-.PHONY: help setup manifest sample run dev test lint evaluate docs query doctor report screenshot bench clean
+.PHONY: help setup manifest sample run dev test lint evaluate docs query doctor report screenshot backfill bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,6 +71,12 @@ query: setup  ## a read-only SQL shell on the published marts (or: make query SQ
 
 evaluate: manifest  ## score the vanity verdicts against planted truth over several seeds
 	$(RUN) python -m pipeline.evaluate
+
+backfill: manifest  ## rebuild the daily funnel for FROM..TO (YYYY-MM-DD) in one run, then republish
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=2026-10-01 TO=2026-10-31"; exit 2; }
+	$(RUN) dagster asset materialize -m pipeline.definitions \
+		--select marts/fct_campaign_funnel_daily --partition-range $(FROM)...$(TO)
+	$(RUN) dagster asset materialize -m pipeline.definitions --select 'report/html,published/marts'
 
 bench: manifest  ## benchmark at scale (BENCH_SCALE=300 ≈ 10M rows, BENCH_REPS=3): see README
 	$(RUN) python -m pipeline.bench

@@ -66,6 +66,11 @@ class Settings:
         default_factory=lambda: int(os.environ.get("VF_FRESHNESS_DAYS", "35"))
     )
     """VF_FRESHNESS_DAYS: a source whose newest data is older than this many days WARNs."""
+    partitions_start: str = field(
+        default_factory=lambda: os.environ.get("VF_PARTITIONS_START", "2020-01-01")
+    )
+    """VF_PARTITIONS_START: the first day of the daily funnel's Dagster partitions (backfills
+    can target days from here to today, in the reporting time zone)."""
     duckdb_memory_limit: str = field(
         default_factory=lambda: os.environ.get("VF_DUCKDB_MEMORY_LIMIT", "3GB")
     )

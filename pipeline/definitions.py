@@ -9,7 +9,7 @@ from pipeline.publish.assets import published_marts
 from pipeline.quality.checks import performance_gx_check, raw_checks
 from pipeline.report.assets import report
 from pipeline.resources import Warehouse
-from pipeline.transform.assets import dbt_models, dbt_resource
+from pipeline.transform.assets import dbt_daily_funnel, dbt_models, dbt_resource
 from pipeline.verdicts.assets import campaign_verdicts, verdict_checks
 
 everything = dg.define_asset_job(
@@ -19,7 +19,8 @@ everything = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[raw_files, *format_assets, dbt_models, campaign_verdicts, report, published_marts],
+    assets=[raw_files, *format_assets, dbt_models, dbt_daily_funnel, campaign_verdicts, report,
+            published_marts],
     asset_checks=[
         every_file_recognised,
         raw_checks,

@@ -55,6 +55,9 @@ class Built:
     incremental: list[tuple]  # ... after the second, incremental build
     full_refresh: list[tuple]  # ... rebuilt from scratch on the same data
     rerun: list[tuple]  # ... after one more incremental run with no new file
+    untouched_day: date  # an old day no late file touched, tampered before the incremental run
+    backfilled: list[tuple]  # ... after a backfill of one day (funnel_from/funnel_to)
+    backfill_day: date  # the day backfilled; it and `untouched_day` were tampered before
 
 
 def _dbt(args: list[str], warehouse: Path, work: Path) -> subprocess.CompletedProcess:
@@ -116,6 +119,16 @@ def built(tmp_path_factory) -> Built:
         (raw / rel).parent.mkdir(parents=True, exist_ok=True)
         (raw / rel).write_bytes((sample / rel).read_bytes())
     _ingest(settings)
+    # an old day (before the lookback window) that no late file touches: a run that rebuilt
+    # more than the days the late files touch would undo this tampering
+    con = duckdb.connect(str(settings.warehouse_path))
+    late_ranges = con.execute("SELECT min_date, max_date FROM raw._files WHERE path IN "
+                              f"({', '.join('?' * len(late))})", late).fetchall()
+    cutoff = max(r[2] for r in first) - timedelta(days=LOOKBACK_DAYS)
+    untouched = max(r[2] for r in first if r[2] < cutoff
+                    and not any(lo <= r[2] <= hi for lo, hi in late_ranges))
+    _tamper(con, untouched)
+    con.close()
     _assert_ok(_dbt(["build"], settings.warehouse_path, root), "dbt build (incremental)")
     incremental = _funnel_rows(settings.warehouse_path)
 
@@ -125,8 +138,29 @@ def built(tmp_path_factory) -> Built:
     _assert_ok(_dbt(["run", "--select", "fct_campaign_funnel_daily"], settings.warehouse_path,
                     root), "dbt run (no new file)")
     rerun = _funnel_rows(settings.warehouse_path)
+    # a backfill of one day (what a Dagster partition range passes) rebuilds that day only
+    backfill_day = min(r[2] for r in first)
+    con = duckdb.connect(str(settings.warehouse_path))
+    _tamper(con, untouched)
+    _tamper(con, backfill_day)
+    con.close()
+    _assert_ok(_dbt(["run", "--select", "fct_campaign_funnel_daily", "--vars",
+                     f"{{funnel_from: '{backfill_day}', funnel_to: '{backfill_day}'}}"],
+                    settings.warehouse_path, root), "dbt run (backfill of one day)")
+    backfilled = _funnel_rows(settings.warehouse_path)
     _assert_ok(_dbt(["docs", "generate"], settings.warehouse_path, root), "dbt docs generate")
-    return Built(settings.warehouse_path, truth, late, first, incremental, full, rerun)
+    return Built(settings.warehouse_path, truth, late, first, incremental, full, rerun,
+                 untouched, backfilled, backfill_day)
+
+
+HAS_FX_MISSING = 13  # column index in fct_campaign_funnel_daily (see _funnel_rows)
+
+
+def _tamper(con, day) -> None:
+    """Flip a flag no data test checks (a tampered count would fail the reconciliation tests),
+    so that only a rebuild of the day undoes it."""
+    con.execute("UPDATE marts.fct_campaign_funnel_daily SET has_fx_missing = NOT has_fx_missing "
+                "WHERE activity_date = ?", [day])
 
 
 @pytest.fixture(scope="module")
@@ -289,8 +323,36 @@ def _hashes(rows: list[tuple]) -> list[str]:
                   for r in rows)
 
 
+def _without(rows: list[tuple], day) -> list[tuple]:
+    return [r for r in rows if r[2] != day]
+
+
+def _flags_on(rows: list[tuple], day) -> list[bool]:
+    return [r[HAS_FX_MISSING] for r in sorted(rows, key=repr) if r[2] == day]
+
+
+def _flipped(flags: list[bool]) -> list[bool]:
+    return [not f for f in flags]
+
+
 def test_incremental_run_equals_full_refresh(built: Built):
-    assert built.incremental and _hashes(built.incremental) == _hashes(built.full_refresh)
+    assert built.incremental and _hashes(_without(built.incremental, built.untouched_day)) == \
+        _hashes(_without(built.full_refresh, built.untouched_day))
+
+
+def test_late_files_recompute_only_the_days_they_touch(built: Built):
+    """The day tampered before the incremental run kept its tampering: only the days the late
+    files touched (and the lookback window) were rebuilt. The full refresh undid it."""
+    day = built.untouched_day
+    assert _flags_on(built.full_refresh, day)  # the day has rows
+    assert _flags_on(built.incremental, day) == _flipped(_flags_on(built.full_refresh, day))
+
+
+def test_a_backfill_rebuilds_exactly_its_days(built: Built):
+    assert _hashes(_without(built.backfilled, built.untouched_day)) == \
+        _hashes(_without(built.full_refresh, built.untouched_day))  # the backfilled day: fixed
+    day = built.untouched_day  # tampered too, outside the backfill: left alone
+    assert _flags_on(built.backfilled, day) == _flipped(_flags_on(built.full_refresh, day))
 
 
 def test_late_files_changed_days_outside_the_lookback_window(built: Built):

@@ -1,24 +1,37 @@
 {#-
-    fct_campaign_funnel_daily's incremental window. A run recomputes every day from `from_date`:
-      - the last var('lookback_days') days before the newest day already built, and
-      - every day touched by a row whose file was loaded after the newest load the table was
-        built from (a late file, a backfill, a newer lifetime snapshot of old posts), and
-      - everything when the plan was reloaded or the attribution model / reporting currency
-        changed (matches and amounts can move anywhere).
-    The pre-hook deletes the window and the model inserts it again, both from this one query
-    evaluated before the delete, so days that lost every row are not left behind.
+    fct_campaign_funnel_daily's incremental window: the days (the model's daily partitions) a
+    run deletes and inserts again.
+      - A backfill (Dagster partition range, or vars funnel_from / funnel_to by hand) rebuilds
+        exactly the days from funnel_from to funnel_to.
+      - Otherwise a run rebuilds the last var('lookback_days') days before the newest day built,
+        plus every older day touched by a row whose file was loaded after the newest load the
+        table was built from (a late file for last month recomputes only its own days);
+      - and everything when the table is empty, the plan was reloaded or the attribution model /
+        reporting currency changed (matches and amounts can move anywhere).
+    The window is read once, before the pre-hook deletes anything, and rendered as a literal
+    predicate into both the delete and the insert, so days that lost every row are not left
+    behind and nothing outside the window is touched.
 -#}
-{% macro funnel_recompute_from_sql() -%}
+{% macro funnel_window_sql() -%}
     select
-        case
-            when built.loaded_through is null
-                or built.attribution_model <> '{{ var("attribution_model") }}'
-                or built.reporting_currency <> '{{ var("reporting_currency") }}'
-                or plan.loaded_through > built.loaded_through
-                then cast('1900-01-01' as date)
-            when fresh.first_date < built.lookback_from then fresh.first_date
-            else built.lookback_from
-        end as from_date
+        built.loaded_through is null
+            or built.attribution_model <> '{{ var("attribution_model") }}'
+            or built.reporting_currency <> '{{ var("reporting_currency") }}'
+            or plan.loaded_through > built.loaded_through as rebuild_all,
+        cast(built.lookback_from as varchar) as lookback_from,
+        (
+            select string_agg(distinct cast(changed.activity_date as varchar), ','
+                              order by cast(changed.activity_date as varchar))
+            from (
+                select activity_date, _loaded_at from {{ ref('int_activities_unioned') }}
+                union all
+                select conversion_date as activity_date, _loaded_at
+                from {{ ref('int_conversions_unioned') }}
+                where attribution_model = '{{ var("attribution_model") }}'
+            ) as changed
+            where changed._loaded_at > built.loaded_through
+                and changed.activity_date < built.lookback_from
+        ) as late_days
     from (
         select
             cast(
@@ -35,32 +48,36 @@
         inner join {{ ref('stg_ingest__files') }} as f
             on c._file_id = f.file_id
     ) as plan
-    cross join (
-        select min(changed.activity_date) as first_date
-        from (
-            select activity_date, _loaded_at from {{ ref('int_activities_unioned') }}
-            union all
-            select conversion_date as activity_date, _loaded_at
-            from {{ ref('int_conversions_unioned') }}
-            where attribution_model = '{{ var("attribution_model") }}'
-        ) as changed
-        where changed._loaded_at > (select max(last_loaded_at) from {{ this }})
-    ) as fresh
 {%- endmacro %}
 
-{#- The window's first day, as a literal, read before the pre-hook deletes anything. -#}
-{% macro funnel_recompute_from() -%}
-    {%- if execute and is_incremental() -%}
-        {%- set from_date = run_query(funnel_recompute_from_sql()).columns[0].values()[0] -%}
-        {{- return(from_date) -}}
+{#- The window as a SQL predicate on `activity_date` ('true' outside an incremental run). -#}
+{% macro funnel_window() -%}
+    {%- set day_from = var('funnel_from', none) -%}
+    {%- set day_to = var('funnel_to', none) -%}
+    {%- if day_from or day_to -%}
+        {{- return("activity_date between cast('" ~ (day_from or '1900-01-01') ~ "' as date) and cast('"
+                   ~ (day_to or '2999-12-31') ~ "' as date)") -}}
     {%- endif -%}
-    {{- return(none) -}}
+    {%- if not (execute and is_incremental()) -%}
+        {{- return('true') -}}
+    {%- endif -%}
+    {%- set row = run_query(funnel_window_sql()).rows[0] -%}
+    {%- if row['rebuild_all'] or row['lookback_from'] is none -%}
+        {{- return('true') -}}
+    {%- endif -%}
+    {%- set days = (row['late_days'] or '').split(',') | reject('equalto', '') | list -%}
+    {%- set predicate = "activity_date >= cast('" ~ row['lookback_from'] ~ "' as date)" -%}
+    {%- if days | length > 0 -%}
+        {%- set quoted = [] -%}
+        {%- for day in days -%}{%- do quoted.append("cast('" ~ day ~ "' as date)") -%}{%- endfor -%}
+        {%- set predicate = predicate ~ " or activity_date in (" ~ quoted | join(', ') ~ ")" -%}
+    {%- endif -%}
+    {{- return('(' ~ predicate ~ ')') -}}
 {%- endmacro %}
 
 {#- Pre-hook: empty the window the model is about to insert again. -#}
-{% macro funnel_delete_recompute_window() -%}
+{% macro funnel_delete_window() -%}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where activity_date >= ({{ funnel_recompute_from_sql() }})
+        delete from {{ this }} where {{ funnel_window() }}
     {%- endif -%}
 {%- endmacro %}

@@ -11,7 +11,8 @@ from pipeline.resources import TRANSIENT_RETRY, Warehouse
     key=["published", "marts"],
     group_name="publish",
     kinds={"duckdb", "parquet"},
-    deps=[dg.AssetKey(["marts", "campaign_verdicts"]), REPORT_KEY],
+    deps=[dg.AssetKey(["marts", "campaign_verdicts"]),
+          dg.AssetKey(["marts", "fct_campaign_funnel_daily"]), REPORT_KEY],
     retry_policy=TRANSIENT_RETRY,
 )
 def published_marts(

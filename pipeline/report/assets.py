@@ -21,7 +21,8 @@ REPORT_KEY = dg.AssetKey(["report", "html"])
 
 @dg.asset(key=REPORT_KEY, group_name="report", kinds={"html", "python"},
           deps=[dg.AssetKey(["marts", "campaign_verdicts"]),
-                dg.AssetKey(["marts", "campaign_performance"])])
+                dg.AssetKey(["marts", "campaign_performance"]),
+                dg.AssetKey(["marts", "fct_campaign_funnel_daily"])])
 def report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """The marketer's report (report.html): headline, engagement-vs-conversion chart, the
     campaigns flagged vanity with their evidence, the funnel per platform, spend efficiency and

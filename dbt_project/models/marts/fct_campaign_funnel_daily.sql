@@ -3,11 +3,12 @@
     incremental_strategy='delete+insert',
     unique_key='activity_date',
     on_schema_change='fail',
-    pre_hook="{{ funnel_delete_recompute_window() }}",
+    pre_hook="{{ funnel_delete_window() }}",
 ) }}
-{#- Incremental window: macros/funnel_recompute.sql. Edited seeds need a --full-refresh. -#}
+{#- Incremental window (daily partitions): macros/funnel_recompute.sql. Edited seeds need a
+    --full-refresh. -#}
 -- depends_on: {{ ref('stg_plan__campaigns') }}, {{ ref('stg_ingest__files') }}
-{%- set from_date = funnel_recompute_from() %}
+{%- set window = funnel_window() %}
 -- The daily funnel per campaign x platform, under the default attribution model
 -- (var attribution_model), money in var reporting_currency, dates in var reporting_timezone.
 with
@@ -58,9 +59,7 @@ aggregated as (
 
 final as (
     select * from aggregated
-    {%- if from_date is not none %}
-    where activity_date >= cast('{{ from_date }}' as date)
-    {%- endif %}
+    where {{ window }}
 )
 
 select * from final
