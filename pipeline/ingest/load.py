@@ -507,21 +507,28 @@ def _parse(con, settings, fmt: Format, prepared: Prepared, file_id, rel, exporte
     if tz.startswith("{"):
         tz = getattr(settings, tz.strip("{}"))
     probe = _probe(con, _reader(prepared, n_cols, False), fmt, match, prepared.delimiter)
+    # The text is read into a temporary table first: its rowid numbers the records in file
+    # order, so the typing runs on every thread (row_number() OVER () would serialise it).
+    # Rows not yet committed get rowids from an offset on, consecutive: hence the min().
     query = sql.build_parse_query(
-        fmt, match.positions, prepared.header, _reader(prepared, n_cols, True),
+        fmt, match.positions, prepared.header, "vf_text",
         decimal_comma=probe.decimal_comma, date_formats=probe.date_formats, tz=tz,
-        delimiter=prepared.delimiter, email_sql=email_sql, phone_sql=phone_sql)
+        delimiter=prepared.delimiter, email_sql=email_sql, phone_sql=phone_sql,
+        row_number="rowid - (SELECT min(rowid) FROM vf_text) + 1")
     data_cols = query.data_columns
     ok = "_kind IS NULL AND _reason IS NULL"
 
-    for leftover in ("vf_reject_errors", "vf_reject_scans", "vf_parsed", "vf_lines"):
+    for leftover in ("vf_reject_errors", "vf_reject_scans", "vf_text", "vf_parsed", "vf_lines"):
         con.execute(f"DROP TABLE IF EXISTS {leftover}")  # a failed file's, on this connection
     con.execute("BEGIN")
+    con.execute("CREATE TEMP TABLE vf_text AS SELECT * FROM "
+                f"{_reader(prepared, n_cols, True)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE vf_parsed AS {query.sql}")
+    con.execute("DROP TABLE vf_text")
     quoted = ", ".join(sql.ident(c) for c in data_cols)
     con.execute(
         f"INSERT INTO raw.{fmt.name} ({quoted}, _file_id, _row, _exported_at, _currency) "
-        f"SELECT {quoted}, ?, _row, ?, ? FROM vf_parsed WHERE {ok} ORDER BY _row",
+        f"SELECT {quoted}, ?, _row, ?, ? FROM vf_parsed WHERE {ok}",  # in file order already
         [file_id, exported_at, currency])
     date_col = next((c.name for c in fmt.columns if c.type in ("date", "timestamp")
                      and c.name in match.positions), None)

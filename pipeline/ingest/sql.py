@@ -231,7 +231,8 @@ class ParseQuery:
 
 def build_parse_query(fmt, positions: dict[str, int], header: list[str], source: str, *,
                       decimal_comma: bool, date_formats: dict[str, str], tz: str,
-                      delimiter: str, email_sql, phone_sql) -> ParseQuery:
+                      delimiter: str, email_sql, phone_sql,
+                      row_number: str = "row_number() OVER ()") -> ParseQuery:
     """The SELECT that types one file: one row per record read, with
 
     `_row` (n-th record DuckDB accepted), the data columns, `_reason` (NULL when valid),
@@ -317,7 +318,7 @@ def build_parse_query(fmt, positions: dict[str, int], header: list[str], source:
     raw_cols = ", ".join(f"c{i}" for i in range(n_cols))
 
     sql = f"""
-        WITH src AS (SELECT row_number() OVER () AS _row, {raw_cols} FROM {source}),
+        WITH src AS (SELECT {row_number} AS _row, {raw_cols} FROM {source}),
         l1 AS (SELECT _row, [{raw_cols}] AS _cells, {', '.join(t_cols) or 'NULL AS _t'}
                FROM src),
         l2s AS (SELECT *, {', '.join(s_cols) or 'NULL AS _s'} FROM l1),
