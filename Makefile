@@ -12,7 +12,7 @@ SCALE ?= 1
 MANIFEST := dbt_project/target/manifest.json
 RAW_DIR := $(or $(VF_RAW_DIR),data/raw)
 
-.PHONY: help setup manifest sample run dev test lint evaluate docs query doctor report screenshot backfill bench clean
+.PHONY: help setup manifest sample run dev test lint evaluate docs query doctor report screenshot backfill nightly bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ run: manifest  ## set up, make sample data if data/raw is empty, materialise eve
 	$(RUN) dagster job execute -m pipeline.definitions -j vanity_funnel -c run.yaml
 	$(RUN) python -m pipeline.summary
 
+nightly: manifest  ## run now what the nightly schedule would: what new exports affect (or nothing)
+	$(RUN) python -m pipeline.ops.nightly
+
 dev: manifest  ## the Dagster UI (and daemon) on http://127.0.0.1:3000
 	$(RUN) dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
 
@@ -78,7 +81,7 @@ backfill: manifest  ## rebuild the daily funnel for FROM..TO (YYYY-MM-DD) in one
 		--select marts/fct_campaign_funnel_daily --partition-range $(FROM)...$(TO)
 	$(RUN) dagster asset materialize -m pipeline.definitions --select 'report/html,published/marts'
 
-bench: manifest  ## benchmark at scale (BENCH_SCALE=300 ≈ 10M rows, BENCH_REPS=3): see README
+bench: manifest  ## benchmark at scale (BENCH_SCALE=440 ≈ 10M rows, BENCH_REPS=3): see README
 	$(RUN) python -m pipeline.bench
 
 lint: setup  ## ruff

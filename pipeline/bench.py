@@ -4,7 +4,8 @@ Generates a large sample (the generator's `--scale`; default ~10 million raw row
 each as the median of several repetitions, wall time and peak memory (RSS summed over the whole
 process tree, sampled every 50 ms):
 1. the full pipeline, cold (empty warehouse), as `make run` runs it (`dagster job execute`);
-2. an incremental nightly run after adding one day of new files;
+2. an incremental nightly run after adding one day of new files: what the nightly schedule
+   launches (`python -m pipeline.ops.nightly`: the new files' sources and what is downstream);
 3. the floor: DuckDB alone counting the rows of every raw CSV once;
 4. pandas `read_csv` of the same files (what a user might write instead).
 Prints the ratios full/floor, full/pandas, incremental/full and writes them to a JSON file.
@@ -248,7 +249,7 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
         print(f"    {results['full'][-1]['seconds']:.1f} s", flush=True)
         extra = add_one_day(raw, date(2026, 11, 1) + timedelta(days=i))
         print(f"[{i + 1}/{reps}] incremental run after one new day ...", flush=True)
-        results["incremental"].append(measure(job, env))
+        results["incremental"].append(measure([py, "-m", "pipeline.ops.nightly"], env))
         print(f"    {results['incremental'][-1]['seconds']:.1f} s", flush=True)
         for p in extra:
             p.unlink(missing_ok=True)
@@ -292,7 +293,7 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 300)))
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 440)))
     parser.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 3)))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", type=Path, default=PROJECT_DIR / "bench" / "work")

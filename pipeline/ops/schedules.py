@@ -7,24 +7,55 @@ import os
 import dagster as dg
 
 from pipeline.config import PROJECT_DIR, get_settings
-from pipeline.ops.watch import alert, changed, formats_of, snapshot
+from pipeline.ops.watch import alert, changed, formats_of, pending_formats, snapshot
+
+JOB = "vanity_funnel"
+
+
+def affected(formats: set[str]) -> dg.AssetSelection:
+    """The inventory, then the given formats and everything downstream of them (not the other
+    formats, although they hang below the inventory too)."""
+    return dg.AssetSelection.assets(dg.AssetKey(["raw", "files"])) | dg.AssetSelection.assets(
+        *[dg.AssetKey(["raw", f]) for f in sorted(formats)]
+    ).downstream()
+
+
+def nightly_request(asset_graph) -> dg.RunRequest | dg.SkipReason:
+    """What the nightly run materialises: what new exports affect, or everything when the
+    warehouse cannot tell (first run, or a run in progress); nothing when nothing changed."""
+    fmts = pending_formats(get_settings())
+    if fmts is None:
+        return dg.RunRequest(tags={"trigger": "nightly", "formats": "all"})
+    if not fmts:
+        return dg.SkipReason("no new or changed exports under data/raw since the last run")
+    keys = affected(fmts).resolve(asset_graph)
+    return dg.RunRequest(
+        asset_selection=sorted(keys, key=str),
+        tags={"trigger": "nightly", "formats": ",".join(sorted(fmts))},
+    )
 
 
 def nightly_schedule(job) -> dg.ScheduleDefinition:
     """03:30 in the reporting time zone: outside the daylight-saving gap (02:00-03:00)."""
-    return dg.ScheduleDefinition(
+
+    @dg.schedule(
         name="nightly",
-        job=job,
+        job_name=job.name,
         cron_schedule=os.environ.get("VF_NIGHTLY_CRON", "30 3 * * *"),
         execution_timezone=get_settings().reporting_timezone,
         default_status=dg.DefaultScheduleStatus.RUNNING,
-        description="Materialise everything that changed, every night.",
+        description="Every night, materialise what new exports affect (their sources and "
+        "everything downstream); skip when nothing changed.",
     )
+    def nightly(context: dg.ScheduleEvaluationContext):
+        return nightly_request(context.repository_def.asset_graph)
+
+    return nightly
 
 
 @dg.sensor(
     name="new_exports",
-    job_name="vanity_funnel",  # each run request selects a subset of this job's assets
+    job_name=JOB,  # each run request selects a subset of this job's assets
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Notices new or changed files under data/raw and starts a run for just "
@@ -39,13 +70,7 @@ def new_exports_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason("no new or changed files under data/raw")
     fmts = formats_of(settings.raw_dir, paths, settings.tmp_dir)
     context.update_cursor(json.dumps(now))
-    # the inventory, then the changed formats and everything downstream of them (not the other
-    # formats, although they hang below the inventory too)
-    selection = (
-        dg.AssetSelection.assets(dg.AssetKey(["raw", "files"]))
-        | dg.AssetSelection.assets(*[dg.AssetKey(["raw", f]) for f in sorted(fmts)]).downstream()
-    )
-    keys = selection.resolve(context.repository_def.asset_graph)
+    keys = affected(fmts).resolve(context.repository_def.asset_graph)
     return dg.RunRequest(
         run_key="files-"
         + hashlib.sha256(json.dumps(now, sort_keys=True).encode()).hexdigest()[:16],

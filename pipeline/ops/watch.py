@@ -8,6 +8,9 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
+from pipeline.config import Settings
 from pipeline.ingest.decode import UnreadableFile, scan_bytes, sniff
 from pipeline.ingest.load import discover
 from pipeline.ingest.privacy import redact
@@ -43,6 +46,31 @@ def formats_of(raw_dir: Path, paths: list[str], tmp_dir: Path) -> set[str]:
         finally:
             prepared.cleanup()
     return found
+
+
+def pending_formats(settings: Settings) -> set[str] | None:
+    """The formats that have work waiting: a file under data/raw the warehouse has not seen as
+    it is now (a new path, or a new size or time), or one inventoried but not loaded yet (a run
+    killed mid-way). None when the warehouse cannot tell (none yet, or a run holds it): then
+    everything is to be run."""
+    if not settings.warehouse_path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    except duckdb.Error:  # locked by a running run, or unreadable
+        return None
+    try:
+        rows = con.execute("SELECT path, size_bytes, mtime_ns, status, format "
+                           "FROM raw._files").fetchall()
+    except duckdb.Error:  # no inventory yet
+        return None
+    finally:
+        con.close()
+    seen = {(path, size, mtime) for path, size, mtime, _, _ in rows}
+    waiting = {fmt for _, _, _, status, fmt in rows if status == "pending" and fmt}
+    now = snapshot(settings.raw_dir)
+    new = [rel for rel, (size, mtime) in now.items() if (rel, size, mtime) not in seen]
+    return waiting | formats_of(settings.raw_dir, new, settings.tmp_dir)
 
 
 def alert(log_file: Path, message: str, webhook: str | None = None) -> str:

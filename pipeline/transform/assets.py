@@ -1,5 +1,6 @@
 """dbt models as Dagster assets; dbt tests become asset checks."""
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
+from packaging import version
 
 from pipeline.config import dbt_vars, export_env, get_settings
 from pipeline.transform.project import dbt_project
@@ -113,8 +115,18 @@ def keep_partial_parse(run_target: Path) -> None:
     os.replace(tmp, shared)
 
 
+class LocalDbtCliResource(DbtCliResource):
+    """dbt from this environment. dagster-dbt asks the executable for its version (`dbt
+    --version`, 2-3 s) before every invocation; here the executable is the installed dbt-core,
+    so its version is read from the package metadata instead."""
+
+    @property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+
 # dbt from this environment, whatever is on PATH (uv run and plain python behave the same).
-dbt_resource = DbtCliResource(
+dbt_resource = LocalDbtCliResource(
     project_dir=dbt_project,
     profiles_dir=str(dbt_project.project_dir),
     dbt_executable=str(Path(sys.executable).parent / "dbt"),
