@@ -32,8 +32,10 @@ import psutil
 from pipeline.config import PROJECT_DIR
 
 
-def measure(cmd: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR) -> dict:
-    """Run `cmd`; wall seconds and peak RSS (bytes) of its whole process tree."""
+def measure(cmd: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR,
+            log: Path | None = None) -> dict:
+    """Run `cmd`; wall seconds and peak RSS (bytes) of its whole process tree. The whole
+    output goes to `log` if given (the run's timeline: where the time went)."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -49,6 +51,9 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR) -> dic
         time.sleep(0.05)
     output = proc.stdout.read() if proc.stdout else ""
     seconds = time.perf_counter() - started
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(output, encoding="utf-8")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])} failed ({proc.returncode}):\n{output[-3000:]}")
     return {"seconds": seconds, "peak_rss_bytes": peak, "tail": output[-2000:]}
@@ -245,11 +250,12 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
             p.unlink(missing_ok=True)
         env = fresh("run")
         print(f"[{i + 1}/{reps}] full pipeline, cold ...", flush=True)
-        results["full"].append(measure(job, env))
+        results["full"].append(measure(job, env, log=work / "logs" / f"full_{i + 1}.log"))
         print(f"    {results['full'][-1]['seconds']:.1f} s", flush=True)
         extra = add_one_day(raw, date(2026, 11, 1) + timedelta(days=i))
         print(f"[{i + 1}/{reps}] incremental run after one new day ...", flush=True)
-        results["incremental"].append(measure([py, "-m", "pipeline.ops.nightly"], env))
+        results["incremental"].append(measure([py, "-m", "pipeline.ops.nightly"], env,
+                                              log=work / "logs" / f"incremental_{i + 1}.log"))
         print(f"    {results['incremental'][-1]['seconds']:.1f} s", flush=True)
         for p in extra:
             p.unlink(missing_ok=True)

@@ -52,6 +52,41 @@ def test_sensor_runs_only_the_affected_sources_and_downstream(settings, repo):
     assert dg.AssetKey(["raw", "x_posts"]) not in keys
 
 
+def test_nightly_runs_what_new_exports_affect_and_skips_when_nothing_changed(settings, repo):
+    from pipeline.ingest.load import connect, inventory, load_pending
+    from pipeline.ops.schedules import nightly_request
+
+    (settings.raw_dir / "x").mkdir()
+    (settings.raw_dir / "x" / "tweets.csv").write_text(
+        X_HEADER + '"1","u","hello #a","2026-05-01 10:00 +0000","10.0","2.0"\n')
+    first = nightly_request(repo.asset_graph)  # no warehouse yet: everything
+    assert isinstance(first, dg.RunRequest) and first.asset_selection is None
+    con = connect(settings)
+    inventory(con, settings, progress=lambda _: None)
+    load_pending(con, settings, "x_posts", progress=lambda _: None)
+    con.close()
+    assert isinstance(nightly_request(repo.asset_graph), dg.SkipReason)  # nothing new
+
+    (settings.raw_dir / "contacts.csv").write_text(
+        "Record ID,First Name,Email,Create Date,Lifecycle Stage\n1,Ann,a@b.it,2026-05-01,lead\n")
+    request = nightly_request(repo.asset_graph)
+    keys = set(request.asset_selection)
+    assert request.tags["formats"] == "hubspot_contacts"
+    assert {dg.AssetKey(["raw", "hubspot_contacts"]), dg.AssetKey(["published", "marts"]),
+            dg.AssetKey(["marts", "fct_campaign_funnel_daily"])} <= keys
+    assert dg.AssetKey(["raw", "x_posts"]) not in keys
+
+    # inventoried but not loaded (a run killed mid-way): still waiting
+    con = connect(settings)
+    inventory(con, settings, progress=lambda _: None)
+    con.close()
+    assert nightly_request(repo.asset_graph).tags["formats"] == "hubspot_contacts"
+
+    schedule = repo.get_schedule_def("nightly")
+    assert schedule.execution_timezone == settings.reporting_timezone
+    assert schedule.cron_schedule == "30 3 * * *"
+
+
 def test_snapshot_notices_changed_size_or_time(settings):
     f = settings.raw_dir / "a.csv"
     f.write_text("x\n")

@@ -564,8 +564,9 @@ def test_report_asset_writes_the_page_beside_the_warehouse(settings):
 
     spec = report.specs_by_key[dg.AssetKey(["report", "html"])]
     assert spec.group_name == "report" and set(spec.kinds) == {"html", "python"}
-    assert {d.asset_key for d in spec.deps} == {dg.AssetKey(["marts", "campaign_verdicts"]),
-                                                dg.AssetKey(["marts", "campaign_performance"])}
+    assert {d.asset_key for d in spec.deps} == {  # the marts the report reads
+        dg.AssetKey(["marts", "campaign_verdicts"]), dg.AssetKey(["marts", "campaign_performance"]),
+        dg.AssetKey(["marts", "fct_campaign_funnel_daily"])}
     assert spec.description and "report" in spec.description
 
     settings.warehouse_path.parent.mkdir(parents=True)
