@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from datetime import date, timedelta
@@ -34,26 +35,32 @@ from pipeline.config import PROJECT_DIR
 
 def measure(cmd: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR,
             log: Path | None = None) -> dict:
-    """Run `cmd`; wall seconds and peak RSS (bytes) of its whole process tree. The whole
-    output goes to `log` if given (the run's timeline: where the time went)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    root = psutil.Process(proc.pid)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
-    output = proc.stdout.read() if proc.stdout else ""
-    seconds = time.perf_counter() - started
-    if log is not None:
+    """Run `cmd`; wall seconds and peak RSS (bytes) of its whole process tree. The output goes
+    straight to a file (`log` if given: the run's timeline, where the time went), never to a
+    pipe nobody drains while the command runs (a full pipe would stall it)."""
+    if log is None:
+        fd, name = tempfile.mkstemp(prefix="bench-", suffix=".log")
+        os.close(fd)
+        out_path = Path(name)
+    else:
         log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(output, encoding="utf-8")
+        out_path = log
+    started = time.perf_counter()
+    with out_path.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        root = psutil.Process(proc.pid)
+        peak = 0
+        while proc.poll() is None:
+            try:
+                tree = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    output = out_path.read_text(encoding="utf-8", errors="replace")
+    if log is None:
+        out_path.unlink()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])} failed ({proc.returncode}):\n{output[-3000:]}")
     return {"seconds": seconds, "peak_rss_bytes": peak, "tail": output[-2000:]}

@@ -48,7 +48,6 @@ translator = LayerTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_
 
 
 DAILY_MODEL = "fct_campaign_funnel_daily"
-DAILY_KEY = dg.AssetKey(["marts", DAILY_MODEL])
 
 
 def daily_partitions() -> dg.DailyPartitionsDefinition:
@@ -65,7 +64,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, extra_vars: d
     dbt_vars_json = json.dumps({**dbt_vars(settings), **extra_vars})
     invocation = dbt.cli(["build", "--vars", dbt_vars_json], context=context)
     yield from invocation.stream()
-    keep_partial_parse(Path(invocation.target_path))
+    if not extra_vars:  # a backfill's own vars would make the next ordinary run re-parse
+        keep_partial_parse(Path(invocation.target_path))
 
 
 @dbt_assets(
