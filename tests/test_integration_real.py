@@ -82,6 +82,21 @@ def test_run_succeeds_and_publishes(run):
     assert not list(marts.glob(".*.tmp")), "temporary files left behind"
 
 
+def test_the_first_run_records_every_day_of_the_funnel_as_a_partition(run):
+    import dagster as dg
+
+    tmp, result = run
+    key = dg.AssetKey(["marts", "fct_campaign_funnel_daily"])
+    recorded = {e.event_specific_data.materialization.partition
+                for e in result.get_asset_materialization_events()
+                if e.asset_key == key and e.event_specific_data.materialization.partition}
+    con = duckdb.connect(str(tmp / "wh" / "w.duckdb"), read_only=True)
+    days = {str(r[0]) for r in con.execute(
+        "SELECT DISTINCT activity_date FROM marts.fct_campaign_funnel_daily").fetchall()}
+    con.close()
+    assert days and recorded == days
+
+
 def test_engagements_per_campaign_equal_the_input_files(run, real_fixtures):
     tmp, _ = run
     expected, _, _ = _expected_engagements(real_fixtures / "x")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -20,6 +21,7 @@ from dagster_dbt import (
 from packaging import version
 
 from pipeline.config import dbt_vars, export_env, get_settings
+from pipeline.ingest.load import connect
 from pipeline.transform.project import dbt_project
 
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
@@ -95,13 +97,41 @@ def dbt_daily_funnel(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     rebuilds the lookback window and the days late files touched (macros/funnel_recompute.sql).
     A backfill (a partition range, from the UI or `make backfill FROM=... TO=...`) rebuilds
     exactly its days, in one dbt run."""
-    window = {}
     if context.has_partition_key_range:
         days = context.partition_time_window
         window = {"funnel_from": days.start.date().isoformat(),
                   "funnel_to": (days.end - timedelta(days=1)).date().isoformat()}
         context.log.info(f"rebuilding the days {window['funnel_from']} to {window['funnel_to']}")
-    yield from _build(context, dbt, window)
+        yield from _build(context, dbt, window)
+        return
+    before = _day_fingerprints()
+    yield from _build(context, dbt, {})
+    after = _day_fingerprints()
+    # record the days this run changed as partitions, so the UI's partition bar shows them
+    partitions = context.assets_def.partitions_def
+    changed = [day for day, fingerprint in sorted(after.items())
+               if before.get(day) != fingerprint and partitions.has_partition_key(day)]
+    for day in changed:
+        context.log_event(dg.AssetMaterialization(
+            asset_key=context.assets_def.key, partition=day,
+            description="day rebuilt by an unpartitioned run (lookback window or late files)"))
+    context.log.info(f"{len(changed)} days of the daily funnel changed")
+
+
+def _day_fingerprints() -> dict[str, int]:
+    """{day: hash of its rows} of the daily funnel (empty before its first build)."""
+    settings = get_settings()
+    if not settings.warehouse_path.exists():
+        return {}
+    con = connect(settings, read_only=True)
+    try:
+        return dict(con.execute(
+            f"SELECT CAST(activity_date AS VARCHAR), sum(hash(f)) FROM marts.{DAILY_MODEL} AS f "
+            "GROUP BY 1").fetchall())
+    except duckdb.CatalogException:
+        return {}
+    finally:
+        con.close()
 
 
 def keep_partial_parse(run_target: Path) -> None:
