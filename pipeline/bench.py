@@ -22,7 +22,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from datetime import date, timedelta
@@ -33,20 +32,13 @@ import psutil
 from pipeline.config import PROJECT_DIR
 
 
-def measure(cmd: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR,
-            log: Path | None = None) -> dict:
+def measure(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = PROJECT_DIR) -> dict:
     """Run `cmd`; wall seconds and peak RSS (bytes) of its whole process tree. The output goes
-    straight to a file (`log` if given: the run's timeline, where the time went), never to a
-    pipe nobody drains while the command runs (a full pipe would stall it)."""
-    if log is None:
-        fd, name = tempfile.mkstemp(prefix="bench-", suffix=".log")
-        os.close(fd)
-        out_path = Path(name)
-    else:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        out_path = log
+    straight to `log` (the run's timeline: where the time went), never to a pipe nobody drains
+    while the command runs (a full pipe would stall it)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    with out_path.open("w", encoding="utf-8") as out:
+    with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         root = psutil.Process(proc.pid)
         peak = 0
@@ -58,9 +50,7 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR,
                 pass
             time.sleep(0.05)
     seconds = time.perf_counter() - started
-    output = out_path.read_text(encoding="utf-8", errors="replace")
-    if log is None:
-        out_path.unlink()
+    output = log.read_text(encoding="utf-8", errors="replace")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])} failed ({proc.returncode}):\n{output[-3000:]}")
     return {"seconds": seconds, "peak_rss_bytes": peak, "tail": output[-2000:]}
@@ -214,6 +204,7 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
                 str(scale),
             ],
             dict(os.environ),
+            work / "logs" / "generate.log",
         )
         print(g["tail"].strip().splitlines()[1] if g["tail"] else "", flush=True)
         stamp.touch()
@@ -268,10 +259,12 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
             p.unlink(missing_ok=True)
         extra = []
         print(f"[{i + 1}/{reps}] DuckDB scan floor ...", flush=True)
-        results["floor"].append(measure([py, "-c", FLOOR, *map(str, files)], dict(os.environ)))
+        results["floor"].append(measure([py, "-c", FLOOR, *map(str, files)], dict(os.environ),
+                                        work / "logs" / f"floor_{i + 1}.log"))
         print(f"    {results['floor'][-1]['seconds']:.1f} s", flush=True)
         print(f"[{i + 1}/{reps}] pandas read_csv ...", flush=True)
-        results["pandas"].append(measure([py, "-c", PANDAS, *map(str, files)], dict(os.environ)))
+        results["pandas"].append(measure([py, "-c", PANDAS, *map(str, files)], dict(os.environ),
+                                         work / "logs" / f"pandas_{i + 1}.log"))
         print(f"    {results['pandas'][-1]['seconds']:.1f} s", flush=True)
     med = {
         k: {

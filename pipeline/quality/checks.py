@@ -18,12 +18,14 @@ from pipeline.quality.gx_suites import (
 from pipeline.resources import Warehouse
 
 
-def _result(outcomes) -> dg.AssetCheckResult:
+def _result(outcomes, **key) -> dg.AssetCheckResult:
+    """The check result of GX outcomes; `key`: asset_key and check_name inside a multi-check."""
     errors_ok, warns_ok, failures = summarise(outcomes)
     table = "\n".join(
         f"| {f['severity']} | {f['expectation']} | {f['observed']} |" for f in failures
     )
     return dg.AssetCheckResult(
+        **key,
         passed=errors_ok and warns_ok,
         severity=dg.AssetCheckSeverity.ERROR if not errors_ok else dg.AssetCheckSeverity.WARN,
         metadata={
@@ -48,10 +50,8 @@ FRESH_DESCRIPTION = ("WARNs when the newest data of this source is older than VF
 def gx_quality(con: duckdb.DuckDBPyConnection, name: str) -> dg.AssetCheckResult:
     """gx_quality of raw.<name> (blocking)."""
     fmt = formats()[name]
-    result = _result(validate(raw_frames(con, fmt), raw_expectations(fmt)))
-    return dg.AssetCheckResult(asset_key=dg.AssetKey(["raw", name]), check_name="gx_quality",
-                               passed=result.passed, severity=result.severity,
-                               metadata=result.metadata)
+    return _result(validate(raw_frames(con, fmt), raw_expectations(fmt)),
+                   asset_key=dg.AssetKey(["raw", name]), check_name="gx_quality")
 
 
 def fresh(con: duckdb.DuckDBPyConnection, name: str, max_age: int) -> dg.AssetCheckResult:
