@@ -257,6 +257,25 @@ def test_number_parsing(value, comma, expected):
     assert got == (pytest.approx(expected) if expected is not None else None)
 
 
+@pytest.mark.parametrize("comma", [False, True])
+def test_plain_values_skip_the_patterns_and_read_the_same(comma):
+    """Values made only of digits (and dots, in a dot-decimal file) are cast without the regular
+    expressions: over every short string of digits, dots, commas, signs, exponents, underscores
+    and a few letters, the fast path and the patterns alone agree."""
+    import itertools
+
+    chars = "0123456789.,+-eE_x "
+    values = sorted({"".join(p) for n in range(1, 4) for p in itertools.product(chars, repeat=n)}
+                    | {"1777.0", "12.345.678", "1.234,56", "0.045", "00012", "5.", ".5", "1..2"})
+    con = duckdb.connect()
+    con.execute("CREATE TABLE v AS SELECT unnest($1::VARCHAR[]) AS s", [values])
+    fast = sql.number_from("s", comma)
+    patterns_only = sql.number_from("s", comma, is_plain="false")
+    differ = con.execute(f"SELECT s, {fast}, {patterns_only} FROM v WHERE ({fast}) IS DISTINCT "
+                         f"FROM ({patterns_only})").fetchall()
+    assert len(values) > 7000 and differ == []
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     ("1777.0", 1777), ("12.5", None), ("-3", None), ("99999999999999999999", None), ("-", None)])
 def test_counts_are_whole_non_negative_and_bounded(value, expected):
@@ -301,3 +320,16 @@ def test_a_row_found_elsewhere_than_expected_gets_no_line_rather_than_a_wrong_on
     finally:
         prepared.cleanup()
     assert rows == {2: (3, 2), 3: (None, 3)} and total == 3
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"h1,h2\n1,2\n3,4\n", 2), (b"h1,h2\r\n1,2\r\n3,4", 2), (b"h1,h2\r1,2\r3,4\r", 2),
+    (b'h1,h2\n1,"two\nlines"\n3,4\n', 3), (b"h1,h2\n1,2\n\n3,4\n", 3), (b"h1,h2\n", 0)])
+def test_line_ends_count_the_lines_after_the_header(env, data, expected):
+    """The cheap count that spares Python's csv module when each line is one record: a value
+    spanning lines or a blank line makes it differ from DuckDB's records (then csv counts)."""
+    from pipeline.ingest.decode import prepare, scan_bytes
+
+    path = put(env, "x.csv", data)
+    prepared = prepare(path, scan_bytes(path), env.tmp_dir)
+    assert load._physical_lines(prepared) == expected

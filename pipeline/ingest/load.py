@@ -13,8 +13,10 @@ Where a rejected row is reported (raw._rejects):
   the row may shift it). For a workbook it is the row number in the sheet; for a zip, the line
   in the member.
 - `data_row` is the n-th record after the header (blank lines not counted).
-DuckDB keeps the file's order for `row_number() OVER ()` here: the CSV scan preserves insertion
-order (DuckDB's default, `preserve_insertion_order`) and the streaming window is not parallel.
+Each file is read by DuckDB into a temporary table (its rowids number the records in file order:
+the CSV scan preserves insertion order, DuckDB's default) and typed in one pass that writes the
+valid rows straight into raw.<format>; only the rows it left out, usually none, are typed again to
+say why (`_parse`).
 """
 
 from __future__ import annotations
@@ -85,8 +87,9 @@ LOCK_RETRIES = 8
 PROBE_ROWS = 20000  # rows sampled to choose date formats and the decimal mark
 EXACT_LINES_MAX_BYTES = 512 << 20  # ~5 s of Python csv, only when a file has rejects
 EXACT_LINES_MAX_REJECTS = 200_000
-# Up to this size every text file's records are also counted by Python's csv module and must
-# equal DuckDB's (a file DuckDB would read short fails loudly instead of losing rows).
+# Up to this size every text file's records are also counted independently and must equal
+# DuckDB's (a file DuckDB would read short fails loudly instead of losing rows): by its line
+# ends when every line is a record (`_physical_lines`), else by Python's csv module.
 VERIFY_MAX_BYTES = 64 << 20
 
 ACTION_VALUE = ("Correct the value in the source tool (or the file), then drop the corrected "
@@ -456,9 +459,10 @@ def _probe(con: duckdb.DuckDBPyConnection, source: str, fmt: Format, match: Head
                       if c.name in positions and c.type in sql.NUMERIC_TYPES})
     for i in numeric:
         trimmed[i] = sql.trimmed(f"c{i}")
-    for regex in (sql.COMMA_EVIDENCE_RE, sql.DOT_EVIDENCE_RE):
-        terms = " + ".join(f"coalesce(regexp_full_match(s{i}, {sql.q(regex)}), false)::INT"
-                           for i in numeric)
+    for regex, mark in ((sql.COMMA_EVIDENCE_RE, ","), (sql.DOT_EVIDENCE_RE, ".")):
+        # evidence always holds its mark: the pattern runs only on the values that do
+        terms = " + ".join(f"(CASE WHEN contains(s{i}, '{mark}') THEN coalesce(regexp_full_match("
+                           f"s{i}, {sql.q(regex)}), false) ELSE false END)::INT" for i in numeric)
         exprs.append(f"coalesce(sum({terms}), 0)" if numeric else "0")
     t_cols = ", ".join(f"{e} AS t{i}" for i, e in trimmed.items()) or "NULL AS _t"
     s_cols = ", ".join(f"{sql.strip_number(f't{i}')} AS s{i}" for i in numeric) or "NULL AS _s"
@@ -506,47 +510,62 @@ def _parse(con, settings, fmt: Format, prepared: Prepared, file_id, rel, exporte
     tz = fmt.timezone
     if tz.startswith("{"):
         tz = getattr(settings, tz.strip("{}"))
-    probe = _probe(con, _reader(prepared, n_cols, False), fmt, match, prepared.delimiter)
-    # The text is read into a temporary table first: its rowid numbers the records in file
-    # order, so the typing runs on every thread (row_number() OVER () would serialise it).
-    # Rows not yet committed get rowids from an offset on, consecutive: hence the min().
-    query = sql.build_parse_query(
-        fmt, match.positions, prepared.header, "vf_text",
-        decimal_comma=probe.decimal_comma, date_formats=probe.date_formats, tz=tz,
-        delimiter=prepared.delimiter, email_sql=email_sql, phone_sql=phone_sql,
-        row_number="rowid - (SELECT min(rowid) FROM vf_text) + 1")
-    data_cols = query.data_columns
-    ok = "_kind IS NULL AND _reason IS NULL"
-
     for leftover in ("vf_reject_errors", "vf_reject_scans", "vf_text", "vf_parsed", "vf_lines"):
         con.execute(f"DROP TABLE IF EXISTS {leftover}")  # a failed file's, on this connection
     con.execute("BEGIN")
+    # The text is read into a temporary table first: its rowid numbers the records in file
+    # order, so the typing runs on every thread (row_number() OVER () would serialise it).
+    # Rows not yet committed get rowids from an offset on, consecutive: hence the first one.
     con.execute("CREATE TEMP TABLE vf_text AS SELECT * FROM "
                 f"{_reader(prepared, n_cols, True)}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE vf_parsed AS {query.sql}")
-    con.execute("DROP TABLE vf_text")
+    first_rowid, total = con.execute("SELECT min(rowid), count(*) FROM vf_text").fetchone()
+    probe = _probe(con, "vf_text", fmt, match, prepared.delimiter)
+
+    def typing(source: str, row_number: str) -> sql.ParseQuery:
+        return sql.build_parse_query(
+            fmt, match.positions, prepared.header, source,
+            decimal_comma=probe.decimal_comma, date_formats=probe.date_formats, tz=tz,
+            delimiter=prepared.delimiter, email_sql=email_sql, phone_sql=phone_sql,
+            row_number=row_number)
+
+    ok = "_kind IS NULL AND _reason IS NULL"
+    # One typing pass writes the valid rows straight into the raw table (in file order).
+    query = typing("vf_text", f"rowid - {first_rowid or 0} + 1")
+    data_cols = query.data_columns
     quoted = ", ".join(sql.ident(c) for c in data_cols)
-    con.execute(
+    loaded = con.execute(
         f"INSERT INTO raw.{fmt.name} ({quoted}, _file_id, _row, _exported_at, _currency) "
-        f"SELECT {quoted}, ?, _row, ?, ? FROM vf_parsed WHERE {ok}",  # in file order already
-        [file_id, exported_at, currency])
+        f"SELECT {quoted}, ?, _row, ?, ? FROM ({query.sql}) WHERE {ok}",
+        [file_id, exported_at, currency]).fetchone()[0]
+    # Only the rows it left out (usually none) are typed again, to say why.
+    n_summary = n_invalid = 0
+    if loaded < total:
+        left_out = typing(
+            f"(SELECT v.rowid AS _rid, v.* FROM vf_text AS v ANTI JOIN (SELECT _row FROM "
+            f"raw.{fmt.name} WHERE _file_id = {sql.q(file_id)}) AS l "
+            f"ON v.rowid - {first_rowid} + 1 = l._row)", f"_rid - {first_rowid} + 1")
+        con.execute(f"CREATE TEMP TABLE vf_parsed AS {left_out.sql}")
+        n_summary, n_invalid = con.execute(
+            "SELECT count(*) FILTER (WHERE _kind IS NOT NULL), "
+            "count(*) FILTER (WHERE _kind IS NULL) FROM vf_parsed").fetchone()
+    else:
+        con.execute("CREATE TEMP TABLE vf_parsed AS SELECT NULL::BIGINT AS _row LIMIT 0")
+    con.execute("DROP TABLE vf_text")
     date_col = next((c.name for c in fmt.columns if c.type in ("date", "timestamp")
                      and c.name in match.positions), None)
-    dates = (f'min("{date_col}") FILTER (WHERE {ok})::DATE, '
-             f'max("{date_col}") FILTER (WHERE {ok})::DATE' if date_col else "NULL, NULL")
-    loaded, n_summary, n_invalid, min_d, max_d = con.execute(f"""
-        SELECT count(*) FILTER (WHERE {ok}), count(*) FILTER (WHERE _kind IS NOT NULL),
-               count(*) FILTER (WHERE _kind IS NULL AND _reason IS NOT NULL), {dates}
-        FROM vf_parsed""").fetchone()
+    min_d, max_d = (con.execute(
+        f'SELECT min("{date_col}")::DATE, max("{date_col}")::DATE FROM raw.{fmt.name} '
+        "WHERE _file_id = ?", [file_id]).fetchone() if date_col and loaded else (None, None))
     csv_errors = _csv_errors(con)
     firsts = (dict(con.execute(
         f"SELECT _row, _first FROM vf_parsed WHERE NOT ({ok}) ORDER BY _row").fetchall())
         if n_summary + n_invalid else {})
     typed_rows = list(firsts)
-    verify = prepared.text_path.stat().st_size <= VERIFY_MAX_BYTES
+    duck = loaded + n_summary + n_invalid + len(csv_errors)
+    verify = prepared.text_path.stat().st_size <= VERIFY_MAX_BYTES and not (
+        not typed_rows and not csv_errors and _physical_lines(prepared) == duck)
     rows_map, csv_map, counted = _locate(prepared, typed_rows, sorted(csv_errors), verify,
                                          firsts)
-    duck = loaded + n_summary + n_invalid + len(csv_errors)
     if counted is not None and counted != duck:
         raise UnreadableFile(
             f"{rel}: DuckDB read {duck:,} records but the file holds {counted:,} (Python's csv "
@@ -721,6 +740,27 @@ def _locate(prepared: Prepared, typed_rows: list[int], csv_lines: list[int], ver
             return counted[0], counted[1], total
     rows, csv_map = _counted_lines(prepared, typed_rows, csv_lines)
     return rows, csv_map, None
+
+
+def _physical_lines(prepared: Prepared) -> int | None:
+    """Lines after the header in the text DuckDB read, counted on the bytes (C speed). When they
+    equal the records DuckDB read, the file has no blank line and no value spanning lines, each
+    line is a record and none was missed, so Python's csv module need not count them again.
+    None when this cannot tell (UTF-16, a workbook)."""
+    if prepared.sheet_rows is not None or prepared.duckdb_encoding != "utf-8":
+        return None
+    lf = cr = 0
+    last = b""
+    with prepared.text_path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            lf += chunk.count(b"\n")
+            cr += chunk.count(b"\r")
+            last = chunk[-1:]
+    if not last:
+        return None
+    ends = lf or cr  # CR-only files end their lines with CR
+    lines = ends + (last not in b"\r\n")
+    return lines - (prepared.header_line + 1)
 
 
 def _counted_lines(prepared: Prepared, typed_rows: list[int], csv_lines: list[int]):

@@ -64,8 +64,13 @@ TRIM_CHARS = " \t\n\r\u00a0"  # spaces, tabs, line breaks and no-break spaces ar
 def trimmed(v: str) -> str:
     """Raw text -> text without surrounding spaces, tabs, line breaks and no-break spaces;
     NULL for `-`, `--` and empty. (nullif and a literal are much cheaper to plan than IN and
-    chr() concatenations: this expression is repeated for every column.)"""
-    return f"nullif(nullif(nullif(trim({v}, {q(TRIM_CHARS)}), ''), '-'), '--')"
+    chr() concatenations: this expression is repeated for every column. trim() with a set of
+    characters costs 3x a pattern that tells whether there is anything to trim at all, so it
+    runs only on the values that start or end with one of them.)"""
+    edge = "^[ \\t\\n\\r\\x{a0}]|[ \\t\\n\\r\\x{a0}]$"
+    stripped = (f"CASE WHEN regexp_matches({v}, {q(edge)}) THEN trim({v}, {q(TRIM_CHARS)}) "
+                f"ELSE {v} END")
+    return f"nullif(nullif(nullif({stripped}, ''), '-'), '--')"
 
 
 def strip_number(t: str) -> str:
@@ -74,19 +79,34 @@ def strip_number(t: str) -> str:
             f"'$', ''), '£', ''), '%', ''), chr(8239), ''), chr(160), '')")
 
 
-def number_from(s: str, decimal_comma: bool) -> str:
+def plain(t: str, decimal_comma: bool) -> str:
+    """True for a value made only of digits (and, in a dot-decimal file, dots): what most values
+    of an export are. A plain value needs no stripping and no pattern: DuckDB's own cast reads
+    it exactly as `number_from` would (checked against NUM_RE in tests/test_ingest_lifecycle.py),
+    so the regular expressions only run on the few values that are not plain."""
+    return f"(ltrim({t}, {q(DIGITS if decimal_comma else DIGITS + '.')}) = '')"
+
+
+DIGITS = "0123456789"
+
+
+def number_from(s: str, decimal_comma: bool, is_plain: str | None = None) -> str:
     """A stripped number string -> DOUBLE or NULL: '1,234' / '1777.0' / '1.234,56' (comma).
 
     In a decimal-comma file a value with only dots is read as thousands when it can only be
     thousands-grouped (1.234 -> 1234) and as a decimal otherwise (12.5, 0.045, 1777.0). A value
-    that is neither form is NULL (never a guess)."""
+    that is neither form is NULL (never a guess). `is_plain`: the `plain` test of `s`, when a
+    layer has computed it already."""
+    is_plain = is_plain or plain(s, decimal_comma)
     if decimal_comma:
-        return (f"CASE WHEN regexp_full_match({s}, {q(DECIMAL_COMMA_RE)}) "
+        return (f"CASE WHEN {is_plain} THEN try_cast({s} AS DOUBLE) "
+                f"WHEN regexp_full_match({s}, {q(DECIMAL_COMMA_RE)}) "
                 f"THEN try_cast(replace(replace({s}, '.', ''), ',', '.') AS DOUBLE) "
                 f"WHEN regexp_full_match({s}, {q(DOT_THOUSANDS_RE)}) "
                 f"THEN try_cast(replace({s}, '.', '') AS DOUBLE) "
                 f"WHEN regexp_full_match({s}, {q(NUM_RE)}) THEN try_cast({s} AS DOUBLE) END")
-    return (f"CASE WHEN regexp_full_match({s}, {q(NUM_RE)}) THEN try_cast({s} AS DOUBLE) "
+    return (f"CASE WHEN {is_plain} THEN try_cast({s} AS DOUBLE) "
+            f"WHEN regexp_full_match({s}, {q(NUM_RE)}) THEN try_cast({s} AS DOUBLE) "
             f"WHEN regexp_full_match({s}, {q(COMMA_THOUSANDS_RE)}) "
             f"THEN try_cast(replace({s}, ',', '') AS DOUBLE) END")
 
@@ -154,7 +174,9 @@ def problems_from(ctype: str, t: str, n: str | None, value: str, label: str, *, 
     if required:
         out.append((f"{t} IS NULL", q(f"{label}: missing (required)")))
     if ctype == "id":
-        out.append((f"regexp_matches({t}, {q(EXCEL_ID_RE)})",
+        # the pattern only runs on the values holding an exponent's e
+        out.append((f"CASE WHEN contains({t}, 'e') OR contains({t}, 'E') THEN regexp_matches({t}, "
+                    f"{q(EXCEL_ID_RE)}) ELSE false END",
                     f"{shown} || ' is an ID mangled by Excel into scientific notation and cannot "
                     "be recovered: download the export again and do not open and save it in "
                     "Excel'"))
@@ -249,15 +271,16 @@ def build_parse_query(fmt, positions: dict[str, int], header: list[str], source:
         if col.name in positions and col.type != "name":
             by_pos.setdefault(positions[col.name], []).append(col)
 
-    # Layer 1: the raw values as one list (later layers carry one column, not all of them:
-    # that keeps planning cheap for wide files) and the trimmed text of every mapped column.
+    # Layer 1: the trimmed text of every mapped column (the raw values `c<i>` stay available to
+    # later layers by reference; a list of all of them is built only for a rejected row).
     t_cols = [f"{trimmed(f'c{i}')} AS t{i}" for i in sorted(by_pos)]
-    # Layer 2: numbers (stripped text, parsed, scaled).
-    s_cols, b_cols, n_cols_sql = [], [], []
+    # Layer 2: numbers (plain or not, stripped text, parsed, scaled).
+    p_cols, s_cols, b_cols, n_cols_sql = [], [], [], []
     for i, cols in sorted(by_pos.items()):
         if any(c.type in NUMERIC_TYPES for c in cols):
-            s_cols.append(f"{strip_number(f't{i}')} AS s{i}")
-            b_cols.append(f"{number_from(f's{i}', decimal_comma)} AS b{i}")
+            p_cols.append(f"{plain(f't{i}', decimal_comma)} AS p{i}")
+            s_cols.append(f"CASE WHEN p{i} THEN t{i} ELSE {strip_number(f't{i}')} END AS s{i}")
+            b_cols.append(f"{number_from(f's{i}', decimal_comma, f'p{i}')} AS b{i}")
         for col in cols:
             if col.type in NUMERIC_TYPES:
                 n_cols_sql.append(f"{scaled(f'b{i}', f't{i}', col.type == 'percent')} "
@@ -297,9 +320,9 @@ def build_parse_query(fmt, positions: dict[str, int], header: list[str], source:
     # row whose `summary_when_null` columns are all empty (Meta Ads' first row).
     date_col = next((c.name for c in fmt.columns if c.required and c.name in positions
                      and c.type in ("date", "timestamp")), None)
-    summary = summary_row("_cells[1]")
-    if date_col:
-        summary = f"({summary} AND {ident(date_col)} IS NULL)"
+    summary = summary_row("c0")
+    if date_col:  # the pattern only runs on rows without a date
+        summary = f"CASE WHEN {ident(date_col)} IS NULL THEN {summary} ELSE false END"
     if fmt.summary_when_null:
         nulls = [f"t{positions[c]} IS NULL" for c in fmt.summary_when_null if c in positions]
         if nulls:
@@ -307,21 +330,25 @@ def build_parse_query(fmt, positions: dict[str, int], header: list[str], source:
     repeated = " AND ".join(
         f"lower(t{positions[c.name]}) = {q(header[positions[c.name]].strip().lower())}"
         for c in fmt.columns if c.required and c.name in positions)
-    # every field blank: array_to_string skips NULLs (4x cheaper than a lambda per cell)
-    empty = "trim(coalesce(array_to_string(_cells, ''), '')) = ''"
+    # every field blank (spaces at most): a row with any mapped value is not, which settles
+    # nearly every row without looking at the others
+    raw_values = ", ".join(f"c{i}" for i in range(n_cols))
+    mapped = ", ".join(f"t{i}" for i in sorted(by_pos))
+    all_blank = f"trim(concat({raw_values})) = ''"
+    empty = (f"CASE WHEN coalesce({mapped}) IS NOT NULL THEN false ELSE {all_blank} END"
+             if mapped else all_blank)
     kind = (f"CASE WHEN {empty} THEN 'empty' WHEN {repeated or 'false'} THEN 'header' "
             f"WHEN {summary} THEN 'summary' END")
     reason = reason_sql(checks)
-    raw_text = csv_record("_cells", delimiter, personal, redact=fmt.has_personal_data)
-    first = "NULL" if 0 in personal else "_cells[1]"
+    raw_text = csv_record(f"[{raw_values}]", delimiter, personal, redact=fmt.has_personal_data)
+    first = "NULL" if 0 in personal else "c0"
     derive = [f"{expr} AS {ident(name)}" for name, expr in fmt.derive.items()]
-    raw_cols = ", ".join(f"c{i}" for i in range(n_cols))
 
     sql = f"""
-        WITH src AS (SELECT {row_number} AS _row, {raw_cols} FROM {source}),
-        l1 AS (SELECT _row, [{raw_cols}] AS _cells, {', '.join(t_cols) or 'NULL AS _t'}
-               FROM src),
-        l2s AS (SELECT *, {', '.join(s_cols) or 'NULL AS _s'} FROM l1),
+        WITH src AS (SELECT {row_number} AS _row, {raw_values} FROM {source}),
+        l1 AS (SELECT *, {', '.join(t_cols) or 'NULL AS _t'} FROM src),
+        l2p AS (SELECT *, {', '.join(p_cols) or 'NULL AS _p'} FROM l1),
+        l2s AS (SELECT *, {', '.join(s_cols) or 'NULL AS _s'} FROM l2p),
         l2b AS (SELECT *, {', '.join(b_cols) or 'NULL AS _b'} FROM l2s),
         l2 AS (SELECT *, {', '.join(n_cols_sql) or 'NULL AS _n'} FROM l2b),
         l3 AS (SELECT *, {', '.join(values)} FROM l2),
