@@ -63,6 +63,7 @@ def csv_files(raw: Path) -> list[Path]:
 FLOOR = textwrap.dedent("""
     import sys, duckdb
     con = duckdb.connect(config={"threads": 2})
+    con.execute("SET enable_progress_bar = false")  # DuckDB 2 draws it even into a file
     total = 0
     for path in sys.argv[1:]:
         opts = "all_varchar=true, ignore_errors=true, null_padding=true, parallel=false"

@@ -12,7 +12,9 @@
     Emits CTEs (to be followed by the caller's own) ending in `matched`: every column of
     `rows` plus campaign_id, match_rule and _campaign_loaded_at (when the plan row was loaded,
     from `files`, the ingest manifest). `rows` must have the columns _match_key (unique per
-    row), _match_url, _match_label, _match_text, _match_date.
+    row), _match_url, _match_label, _match_text, _match_date. Many rows that carry the same
+    values (CRM touches, web sessions) are best matched once per distinct combination, by the
+    caller, and joined back (see int_crm_touches_matched_to_campaigns).
 -#}
 {% macro match_to_campaigns(rows, campaigns, files) -%}
 -- The regular expressions run once per distinct label and only on texts holding a
@@ -58,13 +60,23 @@ match_candidates as (
         and (c.end_date is null or h._match_date <= c.end_date)
 ),
 
+-- the first rule that applies, then the smallest campaign_id (aggregations, not a sort)
+best_ranks as (
+    select _match_key, min(rule_rank) as rule_rank
+    from match_candidates
+    group by _match_key
+),
+
 best_matches as (
     select
-        _match_key,
-        campaign_id,
-        match_rule
-    from match_candidates
-    qualify row_number() over (partition by _match_key order by rule_rank, campaign_id) = 1
+        c._match_key,
+        min(c.campaign_id) as campaign_id,
+        min(c.match_rule) as match_rule
+    from match_candidates as c
+    inner join best_ranks as b
+        on c._match_key = b._match_key
+        and c.rule_rank = b.rule_rank
+    group by c._match_key
 ),
 
 matched as (

@@ -30,21 +30,21 @@ touches as (
     {%- endfor %}
 ),
 
-match_input as (
+-- Matching reads only a touch's detail and campaign: a few thousand distinct pairs for millions
+-- of touches, so each pair is matched once and joined back to its touches.
+touch_subjects as (
     select
-        t.*,
-        f.loaded_at as _loaded_at,
-        t.crm || ':' || t.person_id || ':' || t.touch as _match_key,
-        coalesce(t.touch_detail, '') || ' ' || coalesce(t.touch_campaign, '') as _match_url,
-        t.touch_campaign as _match_label,
+        touch_detail,
+        touch_campaign,
+        row_number() over () as _match_key,
+        coalesce(touch_detail, '') || ' ' || coalesce(touch_campaign, '') as _match_url,
+        touch_campaign as _match_label,
         cast(null as {{ dbt.type_string() }}) as _match_text,
-        t.lead_date as _match_date
-    from touches as t
-    left join files as f
-        on t._file_id = f.file_id
+        cast(null as date) as _match_date
+    from (select distinct touch_detail, touch_campaign from touches) as d
 ),
 
-{{ match_to_campaigns('match_input', 'campaigns', 'files') }},
+{{ match_to_campaigns('touch_subjects', 'campaigns', 'files') }},
 
 -- The platform of each distinct (detail, source) pair, normalised once per pair, not per row.
 touch_platforms as (
@@ -52,7 +52,7 @@ touch_platforms as (
         t.touch_detail,
         t.touch_source,
         coalesce(by_detail.platform, by_source.platform) as platform
-    from (select distinct touch_detail, touch_source from matched) as t
+    from (select distinct touch_detail, touch_source from touches) as t
     left join aliases as by_detail
         on {{ normalise_name('t.touch_detail') }} = {{ normalise_name('by_detail.alias') }}
     left join aliases as by_source
@@ -61,26 +61,31 @@ touch_platforms as (
 
 final as (
     select
-        m.crm || ':' || m.person_id as person_key,
-        m.crm,
-        m.person_id,
-        m.is_lead,
-        m.lead_at,
-        m.lead_date,
-        m.touch,
-        m.touch_position,
-        m.touch_source,
-        m.touch_detail,
-        m.touch_campaign,
+        t.crm || ':' || t.person_id as person_key,
+        t.crm,
+        t.person_id,
+        t.is_lead,
+        t.lead_at,
+        t.lead_date,
+        t.touch,
+        t.touch_position,
+        t.touch_source,
+        t.touch_detail,
+        t.touch_campaign,
         coalesce(p.platform, 'other') as platform,
         m.campaign_id,
         m.match_rule,
-        m._file_id,
-        {{ newest('m._loaded_at', 'm._campaign_loaded_at') }} as _loaded_at
-    from matched as m
+        t._file_id,
+        {{ newest('f.loaded_at', 'm._campaign_loaded_at') }} as _loaded_at
+    from touches as t
+    inner join matched as m
+        on t.touch_detail is not distinct from m.touch_detail
+        and t.touch_campaign is not distinct from m.touch_campaign
+    left join files as f
+        on t._file_id = f.file_id
     left join touch_platforms as p
-        on m.touch_detail is not distinct from p.touch_detail
-        and m.touch_source is not distinct from p.touch_source
+        on t.touch_detail is not distinct from p.touch_detail
+        and t.touch_source is not distinct from p.touch_source
 )
 
 select * from final
