@@ -5,6 +5,7 @@ import dagster as dg
 
 from pipeline.ingest.load import inventory, load_pending
 from pipeline.ingest.registry import formats
+from pipeline.quality.gx_suites import prefetch
 from pipeline.resources import TRANSIENT_RETRY, Warehouse
 
 RAW_GROUP = "raw"
@@ -17,6 +18,9 @@ def raw_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     content hash. New content becomes pending for its format's asset; a copy of a file already
     seen (even renamed) is a duplicate and loads nothing; an unknown file is reported with its
     header and nearest format and left in place."""
+    checks = context.run.asset_check_selection
+    if checks is None or any(k.name == "gx_quality" for k in checks):
+        prefetch()  # the raw checks' Great Expectations import overlaps the ingest
     settings = warehouse.settings()
     with warehouse.connect() as con:
         result = inventory(con, settings, progress=context.log.info)

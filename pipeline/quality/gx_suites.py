@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -44,8 +45,23 @@ class Outcome:
     observed: object
 
 
-@cache
+_GX_LOCK = threading.Lock()
+
+
+def prefetch() -> None:
+    """Start importing GX (about 5 s of Python) on a background thread, so that it overlaps the
+    ingest, which waits on DuckDB and the disk; the first `validate` waits for it to finish."""
+    threading.Thread(target=_gx, name="gx-import", daemon=True).start()
+
+
 def _gx():
+    """GX, imported once (by `prefetch`'s thread or the first caller; the others wait)."""
+    with _GX_LOCK:
+        return _gx_loaded()
+
+
+@cache
+def _gx_loaded():
     """Import GX once, quietly (no analytics, no progress bars)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
