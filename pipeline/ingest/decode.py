@@ -97,7 +97,9 @@ def scan_bytes(path: Path) -> FileFacts:
                 head = chunk[:4096]
             h.update(chunk)
             size += len(chunk)
-            if utf8_ok:
+            # ASCII is UTF-8 (and checking it costs no string): only other chunks, or one
+            # following a chunk cut inside a character, are decoded
+            if utf8_ok and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:

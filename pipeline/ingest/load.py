@@ -28,6 +28,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -200,6 +201,20 @@ def inventory(con: duckdb.DuckDBPyConnection, settings: Settings,
         except OSError:
             continue  # vanished while listing
     paths.sort(key=lambda ps: (ps[1].st_mtime_ns, str(ps[0])))
+    # New files are hashed two at a time: SHA-256 runs outside Python's lock, so one file's hash
+    # overlaps another's UTF-8 check (the files are still recorded one by one, oldest first).
+    scans = {}
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="scan") as pool:
+        for path, st in paths:
+            prior = known.get((str(path.relative_to(settings.raw_dir)), st.st_size,
+                               st.st_mtime_ns))
+            if not prior or prior[1] == "error":
+                scans[path] = pool.submit(scan_bytes, path)
+        return _record(con, settings, paths, known, hashes, scans, result, progress)
+
+
+def _record(con, settings: Settings, paths, known, hashes, scans, result: InventoryResult,
+            progress: Callable[[str], None]) -> InventoryResult:
     rows = []
     for n, (path, st) in enumerate(paths, 1):
         rel = str(path.relative_to(settings.raw_dir))
@@ -212,7 +227,7 @@ def inventory(con: duckdb.DuckDBPyConnection, settings: Settings,
                         [rel, prior[0]])
         progress(f"[{n}/{len(paths)}] inspecting {rel} ({st.st_size / 1e6:.1f} MB)")
         try:
-            facts = scan_bytes(path)
+            facts = scans[path].result()
         except OSError as exc:
             rows.append({"file_id": None, "path": rel, "status": "error", "seen_at": _now(),
                          "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns,
