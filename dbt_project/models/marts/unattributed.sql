@@ -36,7 +36,23 @@ unioned as (
     where conversion_type = 'lead' or won_deals > 0
 ),
 
+-- Posts, ad days, web days and leads are one row each already (per touch for leads); a deal
+-- can reach this mart through several of its people, so only deals are summed per record.
 final as (
+    select
+        source, record_type, platform, record_id, touch, activity_date, campaign_label, url,
+        text, '{{ var("attribution_model") }}' as attribution_model,
+        {%- for metric in ['impressions', 'engagements', 'clicks', 'sessions'] %}
+        cast({{ metric }} as {{ dbt.type_bigint() }}) as {{ metric }},
+        {%- endfor %}
+        {%- for metric in ['spend', 'leads', 'won_deals', 'revenue'] %}
+        cast({{ metric }} as {{ dbt.type_float() }}) as {{ metric }},
+        {%- endfor %}
+        is_fx_missing as has_fx_missing,
+        volume_unit, cast(volume as {{ dbt.type_float() }}) as volume
+    from unioned
+    where record_type <> 'deal'
+    union all
     select
         source, record_type, platform, record_id, touch, activity_date, campaign_label, url,
         text, '{{ var("attribution_model") }}' as attribution_model,
@@ -49,6 +65,7 @@ final as (
         {{ dbt.bool_or('is_fx_missing') }} as has_fx_missing,
         volume_unit, cast(sum(volume) as {{ dbt.type_float() }}) as volume
     from unioned
+    where record_type = 'deal'
     group by
         source, record_type, platform, record_id, touch, activity_date, campaign_label, url,
         text, volume_unit

@@ -2,8 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'ga4_traffic') }}
-    {{ latest_snapshot(['date', 'source_medium', 'session_campaign']) }}
+    {{ latest_snapshot(source('raw', 'ga4_traffic'), ['date', 'source_medium', 'session_campaign']) }}
 ),
 
 renamed as (

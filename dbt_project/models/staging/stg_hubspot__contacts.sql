@@ -3,8 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'hubspot_contacts') }}
-    {{ latest_snapshot(['contact_id']) }}
+    {{ latest_snapshot(source('raw', 'hubspot_contacts'), ['contact_id']) }}
 ),
 
 renamed as (

@@ -3,8 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'hubspot_deals') }}
-    {{ latest_snapshot(['deal_id']) }}
+    {{ latest_snapshot(source('raw', 'hubspot_deals'), ['deal_id']) }}
 ),
 
 renamed as (

@@ -2,8 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'instagram_posts') }}
-    {{ latest_snapshot(['post_id']) }}
+    {{ latest_snapshot(source('raw', 'instagram_posts'), ['post_id']) }}
 ),
 
 renamed as (

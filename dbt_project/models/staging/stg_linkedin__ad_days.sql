@@ -3,8 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'linkedin_ads') }}
-    {{ latest_snapshot(['campaign_id', 'campaign_name', 'start_date']) }}
+    {{ latest_snapshot(source('raw', 'linkedin_ads'), ['campaign_id', 'campaign_name', 'start_date']) }}
 ),
 
 renamed as (

@@ -3,8 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'linkedin_posts') }}
-    {{ latest_snapshot(["coalesce(nullif(post_id, ''), post_link)"]) }}
+    {{ latest_snapshot(source('raw', 'linkedin_posts'), ["coalesce(nullif(post_id, ''), post_link)"]) }}
 ),
 
 renamed as (

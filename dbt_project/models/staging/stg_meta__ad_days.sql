@@ -5,8 +5,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'meta_ads') }}
-    {{ latest_snapshot(['campaign_name', 'coalesce(day, reporting_starts)',
+    {{ latest_snapshot(source('raw', 'meta_ads'), ['campaign_name', 'coalesce(day, reporting_starts)',
         'case when day is null and reporting_ends > reporting_starts then reporting_ends end']) }}
 ),
 

@@ -2,8 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'facebook_posts') }}
-    {{ latest_snapshot(['post_id']) }}
+    {{ latest_snapshot(source('raw', 'facebook_posts'), ['post_id']) }}
 ),
 
 renamed as (

@@ -2,8 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'pinterest_pins') }}
-    {{ latest_snapshot(['post_id']) }}
+    {{ latest_snapshot(source('raw', 'pinterest_pins'), ['post_id']) }}
 ),
 
 renamed as (

@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'campaigns') }}
-    {{ latest_snapshot(['campaign_id']) }}
+    {{ latest_snapshot(source('raw', 'campaigns'), ['campaign_id']) }}
 ),
 
 renamed as (

@@ -3,8 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'salesforce_leads') }}
-    {{ latest_snapshot(['lead_id']) }}
+    {{ latest_snapshot(source('raw', 'salesforce_leads'), ['lead_id']) }}
 ),
 
 renamed as (

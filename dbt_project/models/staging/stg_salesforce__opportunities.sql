@@ -3,8 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'salesforce_opportunities') }}
-    {{ latest_snapshot(['opportunity_id']) }}
+    {{ latest_snapshot(source('raw', 'salesforce_opportunities'), ['opportunity_id']) }}
 ),
 
 renamed as (

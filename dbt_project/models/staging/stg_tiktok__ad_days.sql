@@ -2,8 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'tiktok_ads') }}
-    {{ latest_snapshot(['day', 'campaign_name', 'ad_group_name', 'ad_name']) }}
+    {{ latest_snapshot(source('raw', 'tiktok_ads'), ['day', 'campaign_name', 'ad_group_name', 'ad_name']) }}
 ),
 
 renamed as (

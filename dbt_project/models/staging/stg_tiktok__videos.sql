@@ -3,8 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'tiktok_videos') }}
-    {{ latest_snapshot(["coalesce(nullif(post_id, ''), video_link)"]) }}
+    {{ latest_snapshot(source('raw', 'tiktok_videos'), ["coalesce(nullif(post_id, ''), video_link)"]) }}
 ),
 
 renamed as (

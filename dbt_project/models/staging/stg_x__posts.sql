@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'x_posts') }}
-    {{ latest_snapshot(['post_id']) }}
+    {{ latest_snapshot(source('raw', 'x_posts'), ['post_id']) }}
 ),
 
 renamed as (

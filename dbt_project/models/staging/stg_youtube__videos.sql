@@ -2,8 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'youtube_videos') }}
-    {{ latest_snapshot(['trim(post_id)']) }}
+    {{ latest_snapshot(source('raw', 'youtube_videos'), ['trim(post_id)']) }}
 ),
 
 renamed as (
