@@ -8,7 +8,9 @@ and runs `dbt build` (incremental). The tests then check that
   is `dbt docs generate`;
 - the marts reconcile with totals computed here, independently, from the raw tables;
 - the incremental daily funnel equals a full refresh row for row, although the late files
-  changed days far outside the lookback window;
+  changed days far outside the lookback window; so do the incremental matched posts and
+  sessions, which matched again only the rows of the late files (and all of them once the plan
+  is reloaded);
 - the planted campaigns come out as planted (engagements, leads, won deals, match rules).
 """
 
@@ -58,6 +60,10 @@ class Built:
     untouched_day: date  # an old day no late file touched, tampered before the incremental run
     backfilled: list[tuple]  # ... after a backfill of one day (funnel_from/funnel_to)
     backfill_day: date  # the day backfilled; it and `untouched_day` were tampered before
+    matched_incremental: dict[str, list[tuple]]  # matched posts / sessions after night two
+    matched_full: dict[str, list[tuple]]  # ... rebuilt from scratch on the same data
+    matched_new_plan: dict[str, list[tuple]]  # ... after a reloaded plan, incremental run
+    untouched_rows: dict[str, str]  # model -> key of a row tampered before night two
 
 
 def _dbt(args: list[str], warehouse: Path, work: Path) -> subprocess.CompletedProcess:
@@ -102,7 +108,7 @@ def built(tmp_path_factory) -> Built:
     summary = generate(sample, truth, seed=7, scale=1.0, as_of=AS_OF)
     # two old months arrive late: the oldest TikTok Ads report and the oldest GA4 report
     late = [sorted(f for f in summary["files"] if f.startswith(prefix))[0]
-            for prefix in ("tiktok/TikTok_Ads_Manager", "ga4/")]
+            for prefix in ("tiktok/TikTok_Ads_Manager", "ga4/", "x/")]
     for rel in summary["files"]:
         if rel not in late:
             (raw / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -128,9 +134,14 @@ def built(tmp_path_factory) -> Built:
     untouched = max(r[2] for r in first if r[2] < cutoff
                     and not any(lo <= r[2] <= hi for lo, hi in late_ranges))
     _tamper(con, untouched)
+    untouched_rows = _tamper_matched(con)
     con.close()
     _assert_ok(_dbt(["build"], settings.warehouse_path, root), "dbt build (incremental)")
     incremental = _funnel_rows(settings.warehouse_path)
+    matched_incremental = _matched_rows(settings.warehouse_path)
+    _assert_ok(_dbt(["run", "--select", *MATCHED, "--full-refresh"], settings.warehouse_path,
+                    root), "dbt run --full-refresh (matched)")
+    matched_full = _matched_rows(settings.warehouse_path)
 
     _assert_ok(_dbt(["run", "--select", "fct_campaign_funnel_daily", "--full-refresh"],
                     settings.warehouse_path, root), "dbt run --full-refresh")
@@ -149,8 +160,50 @@ def built(tmp_path_factory) -> Built:
                     settings.warehouse_path, root), "dbt run (backfill of one day)")
     backfilled = _funnel_rows(settings.warehouse_path)
     _assert_ok(_dbt(["docs", "generate"], settings.warehouse_path, root), "dbt docs generate")
+    # a reloaded plan (the same campaigns, saved again) moves every match: all rows again
+    con = duckdb.connect(str(settings.warehouse_path))
+    _tamper_matched(con)
+    con.close()
+    plan = raw / "plan" / "campaigns.csv"
+    plan.write_bytes(plan.read_bytes() + b"\n")
+    _ingest(settings)
+    _assert_ok(_dbt(["run", "--select", "stg_plan__campaigns", "stg_ingest__files", *MATCHED],
+                    settings.warehouse_path, root), "dbt run (matched, reloaded plan)")
+    matched_new_plan = _matched_rows(settings.warehouse_path)
     return Built(settings.warehouse_path, truth, late, first, incremental, full, rerun,
-                 untouched, backfilled, backfill_day)
+                 untouched, backfilled, backfill_day, matched_incremental, matched_full,
+                 matched_new_plan, untouched_rows)
+
+
+# the incremental matched models, their key, and a column nothing downstream reads (tampered)
+MATCHED = {"int_posts_matched_to_campaigns": ("platform || ':' || post_id", "follows"),
+           "int_sessions_matched_to_campaigns": ("session_row_id", "engaged_sessions")}
+
+
+def _tamper_matched(con) -> dict[str, str]:
+    """Change one row of each incremental matched model that no late file touches (a Facebook
+    post, a GA4 row of the first night's newest export): only matching it again undoes it."""
+    where = {"int_posts_matched_to_campaigns": "platform = 'facebook'",
+             "int_sessions_matched_to_campaigns": "_file_id <> (SELECT file_id FROM raw._files "
+                                                  "WHERE format = 'ga4_traffic' ORDER BY "
+                                                  "loaded_at DESC LIMIT 1)"}
+    keys = {}
+    for model, (key, column) in MATCHED.items():
+        keys[model] = con.execute(f"SELECT min({key}) FROM intermediate.{model} "
+                                  f"WHERE {where[model]}").fetchone()[0]
+        con.execute(f"UPDATE intermediate.{model} SET {column} = -1 WHERE {key} = ?",
+                    [keys[model]])
+    return keys
+
+
+def _matched_rows(warehouse: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {model: con.execute(f"SELECT {key} AS _key, * FROM intermediate.{model} "
+                                   "ORDER BY ALL").fetchall()
+                for model, (key, _) in MATCHED.items()}
+    finally:
+        con.close()
 
 
 HAS_FX_MISSING = 13  # column index in fct_campaign_funnel_daily (see _funnel_rows)
@@ -368,6 +421,34 @@ def test_late_files_changed_days_outside_the_lookback_window(built: Built):
 
 def test_rerun_without_new_files_changes_nothing(built: Built):
     assert _hashes(built.rerun) == _hashes(built.full_refresh)
+
+
+@pytest.mark.parametrize("model", sorted(MATCHED))
+def test_incremental_matching_equals_a_full_refresh_and_touches_only_new_rows(built, model):
+    """Night two matched again only the late files' rows: the row tampered before it kept its
+    tampering, every other row equals a full refresh (the late X export replaced older
+    snapshots of its posts, the late GA4 month added rows); a reloaded plan matched all."""
+    key, column = MATCHED[model]
+    tampered = built.untouched_rows[model]
+    position = 1 + [c for c, in duckdb.connect(str(built.warehouse), read_only=True).execute(
+        f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{model}' "
+        "ORDER BY column_index").fetchall()].index(column)
+
+    def value(rows):
+        return next(r[position] for r in rows if r[0] == tampered)
+
+    def others(rows):
+        return [r for r in rows if r[0] != tampered]
+
+    incremental, full = built.matched_incremental[model], built.matched_full[model]
+    assert len(full) > 100 and others(incremental) == others(full)
+    assert value(incremental) == -1 and value(full) != -1
+    loaded_at = -1  # the last column: the plan's new load time reaches the matched rows
+
+    def without_loaded_at(rows):
+        return [r[:loaded_at] for r in rows]
+
+    assert without_loaded_at(built.matched_new_plan[model]) == without_loaded_at(full)
 
 
 # ---------------------------------------------------------------- the planted campaigns

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['platform', 'post_id'],
+    on_schema_change='fail',
+) }}
+{#- A later run matches only the posts whose snapshot arrived since (macro
+    matched_since_last_build). -#}
 -- Each post matched to one campaign by the first rule that applies (macro match_to_campaigns):
 -- 1 utm_campaign in its link or text, 2 its campaign label (LinkedIn Campaign name, Meta
 -- Custom labels), 3 the plan's hashtag in its text within the campaign's dates.
@@ -5,6 +13,7 @@ with
 
 posts as (
     select * from {{ ref('int_posts_unioned') }}
+    where {{ matched_since_last_build('_loaded_at') }}
 ),
 
 campaigns as (

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='session_row_id',
+    on_schema_change='fail',
+) }}
+{#- A later run matches only the rows of GA4 exports loaded since (macro
+    matched_since_last_build). -#}
 -- GA4 sessions matched to campaigns by their Session campaign (utm_campaign), and to a
 -- platform through the session source (seed platform_aliases; anything else is 'other').
 with
@@ -31,6 +39,7 @@ match_input as (
     from sessions as s
     left join files as f
         on s._file_id = f.file_id
+    where {{ matched_since_last_build('f.loaded_at') }}
 ),
 
 {{ match_to_campaigns('match_input', 'campaigns', 'files') }},
