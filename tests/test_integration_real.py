@@ -338,3 +338,52 @@ def test_make_backfill_rebuilds_exactly_its_days_and_republishes(run):
     con.execute("UPDATE marts.fct_campaign_funnel_daily SET has_fx_missing = false "
                 "WHERE activity_date = ?", [outside])
     con.close()
+
+
+def test_a_nightly_run_after_a_new_export_reaches_the_marts(run):
+    """The nightly selection (a new X export: its source and what is downstream, nothing else)
+    on the warehouse of the full run: the new tweet is matched (an incremental model), counted
+    in its campaign, the blocking reconciliation tests pass and the marts are published."""
+    import dagster as dg
+
+    from pipeline.definitions import defs
+    from pipeline.ops.schedules import JOB, nightly_request
+
+    tmp, _ = run
+    source = sorted((tmp / "raw" / "x").glob("*.csv"))[0]
+    header = source.read_text(encoding="utf-8").splitlines()[0]
+    columns = next(csv.reader([header]))
+    row = dict.fromkeys(columns, "0")
+    row |= {"Tweet id": "999000000000000001", "Tweet permalink": "https://x.com/r/999",
+            "Tweet text": "A new #rstats tutorial", "time": "2021-03-15 10:00 +0000",
+            "impressions": "100", "likes": "7", "replies": "2", "retweets": "1"}
+    late = tmp / "raw" / "x" / "tweet_activity_metrics_rOpenSci_20210315_20210316_en.csv"
+    with late.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, quoting=csv.QUOTE_ALL)
+        writer.writerow(columns)
+        writer.writerow([row[c] for c in columns])
+    mp = pytest.MonkeyPatch()
+    for env, value in {"VF_RAW_DIR": tmp / "raw", "VF_WAREHOUSE": tmp / "wh" / "w.duckdb",
+                       "VF_MARTS_DIR": tmp / "marts", "VF_KEY_FILE": tmp / "key"}.items():
+        mp.setenv(env, str(value))
+    query = ("SELECT sum(engagements) FROM campaign_performance WHERE campaign_id = 'C1' "
+             "AND platform = 'all' AND attribution_model = 'last_touch'")
+    published = tmp / "marts" / "marts.duckdb"
+    try:
+        before = duckdb.connect(str(published), read_only=True).execute(query).fetchone()[0]
+        request = nightly_request(defs.resolve_asset_graph())
+        assert request.tags["formats"] == "x_posts"
+        result = defs.resolve_job_def(JOB).execute_in_process(
+            asset_selection=request.asset_selection, raise_on_error=False)
+    finally:
+        mp.undo()
+        late.unlink()
+    assert result.success
+    checks = [e.event_specific_data for e in result.all_events
+              if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert checks and all(c.passed for c in checks if c.severity == dg.AssetCheckSeverity.ERROR)
+    ran = {e.asset_key for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
+    assert dg.AssetKey(["intermediate", "int_posts_matched_to_campaigns"]) in ran
+    assert dg.AssetKey(["staging", "stg_hubspot__contacts"]) not in ran
+    after = duckdb.connect(str(published), read_only=True).execute(query).fetchone()[0]
+    assert after == before + 10
