@@ -333,3 +333,18 @@ def test_line_ends_count_the_lines_after_the_header(env, data, expected):
     path = put(env, "x.csv", data)
     prepared = prepare(path, scan_bytes(path), env.tmp_dir)
     assert load._physical_lines(prepared) == expected
+
+
+def test_a_warehouse_from_a_newer_duckdb_says_how_to_rebuild_it(env, monkeypatch):
+    """DuckDB cannot read a file written by a newer version (the pipeline pins DuckDB below 2,
+    so a warehouse made by DuckDB 2 is such a file): the message names the file and the way
+    out. The installed DuckDB cannot write a newer file, so its error is raised here with the
+    text DuckDB 1.5 gives for a DuckDB 2 warehouse (seen on this project's own files)."""
+    def newer(*args, **kwargs):
+        raise duckdb.IOException("Trying to read a database file with version number 69, but "
+                                 "we can only read versions between 64 and 68.\nThe database "
+                                 "file was created with a newer version of DuckDB.")
+
+    monkeypatch.setattr(load.duckdb, "connect", newer)
+    with pytest.raises(load.WarehouseTooNew, match="make clean"):
+        load.connect(env)

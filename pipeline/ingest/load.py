@@ -101,6 +101,10 @@ ACTION_SHAPE = ("The row does not have the header's columns: the file was probab
 ACTION_NONE = "Nothing: this row is not data."
 
 
+class WarehouseTooNew(RuntimeError):
+    """The warehouse file was written by a newer DuckDB than the one installed."""
+
+
 def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, retrying with backoff while another process holds the write lock."""
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +118,12 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
             con.execute("SET enable_progress_bar = false")  # no bars in logs and tests
             return con
         except duckdb.IOException as exc:
+            if "newer version" in str(exc):
+                raise WarehouseTooNew(
+                    f"{settings.warehouse_path} was written by a newer DuckDB than this "
+                    f"pipeline's ({duckdb.__version__}), which cannot read it. The warehouse "
+                    "holds nothing that data/raw does not: run `make clean`, then `make run` "
+                    "rebuilds it.") from exc
             if "lock" not in str(exc).lower() or attempt == LOCK_RETRIES - 1:
                 raise
             log.warning("warehouse is locked by another process; retrying in %.1fs", delay)
