@@ -1,8 +1,9 @@
 """`make bench`: how fast and how lean the pipeline is at scale, against what a user would do.
 
 Generates a large sample (the generator's `--scale`; default ~10 million raw rows), then measures,
-each as the median of several repetitions, wall time and peak memory (RSS summed over the whole
-process tree, sampled every 50 ms):
+each as the median of several repetitions, wall time, CPU time (user + system of the whole
+process tree: steadier than wall time on a shared machine) and peak memory (RSS summed over the
+whole process tree, sampled every 50 ms):
 1. the full pipeline, cold (empty warehouse), as `make run` runs it (`dagster job execute`);
 2. an incremental nightly run after adding one day of new files: what the nightly schedule
    launches (`python -m pipeline.ops.nightly`: the new files' sources and what is downstream);
@@ -18,6 +19,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,6 +39,7 @@ def measure(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = PROJECT_
     straight to `log` (the run's timeline: where the time went), never to a pipe nobody drains
     while the command runs (a full pipe would stall it)."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -50,10 +53,13 @@ def measure(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = PROJECT_
                 pass
             time.sleep(0.05)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # every descendant waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     output = log.read_text(encoding="utf-8", errors="replace")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])} failed ({proc.returncode}):\n{output[-3000:]}")
-    return {"seconds": seconds, "peak_rss_bytes": peak, "tail": output[-2000:]}
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_bytes": peak,
+            "tail": output[-2000:]}
 
 
 def csv_files(raw: Path) -> list[Path]:
@@ -270,6 +276,7 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
     med = {
         k: {
             "seconds": statistics.median(r["seconds"] for r in v),
+            "cpu_seconds": statistics.median(r["cpu_seconds"] for r in v),
             "peak_rss_gb": statistics.median(r["peak_rss_bytes"] for r in v) / 2**30,
             "runs": [round(r["seconds"], 2) for r in v],
         }
@@ -310,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for name, r in report["results"].items():
         print(
-            f"{name:<12} median {r['seconds']:8.1f} s   peak RSS {r['peak_rss_gb']:5.2f} GiB"
+            f"{name:<12} median {r['seconds']:8.1f} s   CPU {r['cpu_seconds']:8.1f} s"
+            f"   peak RSS {r['peak_rss_gb']:5.2f} GiB"
             f"   runs {r['runs']}"
         )
     for name, v in report["ratios"].items():
