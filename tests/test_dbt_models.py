@@ -340,9 +340,12 @@ def test_leads_reconcile_with_raw_crm(con):
     assert 0 < unattributed < attributed
     assert attributed + unattributed == pytest.approx(hubspot + salesforce, abs=1e-6)
     # and under every model, the credited shares add up to the same number of leads
-    for model, total in con.execute(
-            "SELECT attribution_model, sum(weight) FROM "
-            "intermediate.int_leads_attributed_to_campaigns GROUP BY 1").fetchall():
+    totals = con.execute(
+        "SELECT sum(weight_first_touch), sum(weight_last_touch), sum(weight_linear), "
+        "sum(weight_position_based) FROM intermediate.int_leads_attributed_to_campaigns"
+    ).fetchone()
+    for model, total in zip(["first_touch", "last_touch", "linear", "position_based"], totals,
+                            strict=True):
         assert total == pytest.approx(hubspot + salesforce, abs=1e-6), model
 
 

@@ -3,7 +3,7 @@
 -- amount in the reporting currency). Dated by the lead date (a sale: the lead it grew from).
 with
 
-leads as (select * from {{ ref('int_leads_attributed_to_campaigns') }}),
+leads as ({{ lead_credit_by_model(ref('int_leads_attributed_to_campaigns')) }}),
 deals as (select * from {{ ref('int_deals_attributed_to_campaigns') }}),
 
 final as (

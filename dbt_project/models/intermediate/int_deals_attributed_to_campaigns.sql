@@ -44,21 +44,26 @@ deal_people as (
     where converted_opportunity_id is not null
 ),
 
+-- each person's credited touches under each model (a person who is no known lead: one row,
+-- unattributed, weight 1)
 via_people as (
+    {%- for model in attribution_models() %}
     select
-        p.deal_key, m.attribution_model, l.campaign_id,
+        p.deal_key, '{{ model }}' as attribution_model, l.campaign_id,
         coalesce(l.platform, 'other') as platform,
         coalesce(l.match_rule, 'unattributed') as match_rule,
-        coalesce(l.weight, 1.0) as person_weight,
+        coalesce(l.weight_{{ model }}, 1.0) as person_weight,
         p.person_id,
         l.lead_date,
         l._loaded_at
     from deal_people as p
-    cross join models as m
     left join leads as l
         on p.crm = l.crm
         and p.person_id = l.person_id
-        and m.attribution_model = l.attribution_model
+        and l.weight_{{ model }} > 0
+    {%- if not loop.last %}
+    union all{% endif %}
+    {%- endfor %}
 ),
 
 people_counts as (

@@ -1,11 +1,15 @@
--- Each lead's credit per attribution model, one row per credited touch; weights sum to 1 per
--- lead and model. Touches that match no campaign get no credit, unless none matched: then the
--- lead is unattributed (campaign_id NULL) and its weight is spread over its touches.
+-- Each lead's credit per attribution model: one row per touch of a lead, the touch's share of
+-- the lead under each model in its own column (weight_<model>, 0 when the model does not credit
+-- the touch); per lead and model the shares sum to 1. Touches that match no campaign get no
+-- credit, unless none matched: then the lead is unattributed (campaign_id NULL) and its weight
+-- is spread over its touches.
 --   first_touch / last_touch  the one touch gets 1
 --   linear                    1 / distinct campaigns touched, split over that campaign's touches
 --   position_based            40/20/40 over the credited touches in order: first and last 0.4,
 --                             the middle ones share 0.2; with only a first and a last touch
 --                             (what CRMs export) that is 50/50, and 1 when only one is credited
+-- One row per touch, not per touch and model: a third of the rows to write and test; readers
+-- take one row per model and credited touch through macro lead_credit_by_model.
 with
 
 touches as (
@@ -13,13 +17,9 @@ touches as (
     where is_lead
 ),
 
-models as (
-    {{ attribution_models_relation() }}
-),
-
 -- Per lead, what the weights depend on, by aggregation (hash group-bys on the touches, not
--- window sorts on touches x models: several times faster on a million leads). When a lead has
--- matched touches only those are credited, otherwise all of its touches are.
+-- window sorts). When a lead has matched touches only those are credited, otherwise all of its
+-- touches are.
 person_stats as (
     select
         person_key,
@@ -45,12 +45,12 @@ campaign_counts as (
 
 credited as (
     select
-        m.attribution_model,
         t.*,
         s.campaigns_touched,
         case when s.matched_touches > 0 then s.matched_touches else s.all_touches end
             as credited_touches,
         c.campaign_touches,
+        t.campaign_id is not null or s.matched_touches = 0 as is_credited,
         t.touch_position in (
             case when s.matched_touches > 0 then s.first_matched_position else s.first_position end,
             case when s.matched_touches > 0 then s.last_matched_position else s.last_position end
@@ -61,27 +61,6 @@ credited as (
     inner join campaign_counts as c
         on t.person_key = c.person_key
         and t.campaign_id is not distinct from c.campaign_id
-    inner join models as m
-        on m.attribution_model = t.touch
-        or (
-            m.attribution_model in ('linear', 'position_based')
-            and (t.campaign_id is not null or s.matched_touches = 0)
-        )
-),
-
-weighted as (
-    select
-        *,
-        case
-            when attribution_model in ('first_touch', 'last_touch') then 1.0
-            when attribution_model = 'linear' and campaigns_touched = 0 then 1.0 / credited_touches
-            when attribution_model = 'linear' then 1.0 / campaigns_touched / campaign_touches
-            when credited_touches = 1 then 1.0
-            when credited_touches = 2 then 0.5
-            when is_first_or_last_credited then 0.4
-            else 0.2 / (credited_touches - 2)
-        end as weight
-    from credited
 ),
 
 final as (
@@ -91,7 +70,6 @@ final as (
         person_id,
         lead_at,
         lead_date,
-        attribution_model,
         touch,
         touch_source,
         touch_detail,
@@ -99,9 +77,22 @@ final as (
         platform,
         campaign_id,
         match_rule,
-        weight,
+        case when touch = 'first_touch' then 1.0 else 0.0 end as weight_first_touch,
+        case when touch = 'last_touch' then 1.0 else 0.0 end as weight_last_touch,
+        case
+            when not is_credited then 0.0
+            when campaigns_touched = 0 then 1.0 / credited_touches
+            else 1.0 / campaigns_touched / campaign_touches
+        end as weight_linear,
+        case
+            when not is_credited then 0.0
+            when credited_touches = 1 then 1.0
+            when credited_touches = 2 then 0.5
+            when is_first_or_last_credited then 0.4
+            else 0.2 / (credited_touches - 2)
+        end as weight_position_based,
         _loaded_at
-    from weighted
+    from credited
 )
 
 select * from final
