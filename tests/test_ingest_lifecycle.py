@@ -198,6 +198,8 @@ def test_a_silent_short_read_fails_loudly(env, monkeypatch):
     assert f["status"] == "error" and "DuckDB read 3 records but the file holds 4" in f["message"]
     assert con.execute("SELECT count(*) FROM raw.x_posts").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM raw._rejects").fetchone()[0] == 0
+    # nor is its text kept on the connection (it is read before the file's transaction begins)
+    assert con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall() == []
 
 
 def test_line_numbers_by_counting_when_the_file_is_too_big_for_the_exact_pass(env, monkeypatch):

@@ -415,9 +415,18 @@ def _unchanged_facts(path: Path, file_id: str, encoding: str, size: int,
     return FileFacts(file_id, size, encoding, newlines)
 
 
+_TEMPORARIES = ("vf_reject_errors", "vf_reject_scans", "vf_text", "vf_parsed", "vf_lines")
+
+
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     with contextlib.suppress(duckdb.Error):  # no transaction open
         con.execute("ROLLBACK")
+    _drop_temporaries(con)  # the file's text, read before its transaction began
+
+
+def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
+    for table in _TEMPORARIES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, settings: Settings, fmt: Format,
@@ -535,14 +544,16 @@ def _parse(con, settings, fmt: Format, prepared: Prepared, file_id, rel, exporte
     tz = fmt.timezone
     if tz.startswith("{"):
         tz = getattr(settings, tz.strip("{}"))
-    for leftover in ("vf_reject_errors", "vf_reject_scans", "vf_text", "vf_parsed", "vf_lines"):
-        con.execute(f"DROP TABLE IF EXISTS {leftover}")  # a failed file's, on this connection
-    con.execute("BEGIN")
+    _drop_temporaries(con)  # a failed file's, on this connection
     # The text is read into a temporary table first: its rowid numbers the records in file
     # order, so the typing runs on every thread (row_number() OVER () would serialise it).
-    # Rows not yet committed get rowids from an offset on, consecutive: hence the first one.
+    # It is committed before the transaction that loads the file begins: DuckDB scans a table
+    # created in the same, still open transaction about half as fast (16.7 s against 8.7 s for
+    # the typing of 1.5 M HubSpot contacts). Being temporary, it is this connection's only.
     con.execute("CREATE TEMP TABLE vf_text AS SELECT * FROM "
                 f"{_reader(prepared, n_cols, True)}")
+    con.execute("BEGIN")
+    # Rowids are consecutive from the first one (0 for a committed table).
     first_rowid, total = con.execute("SELECT min(rowid), count(*) FROM vf_text").fetchone()
     probe = _probe(con, "vf_text", fmt, match, prepared.delimiter)
 
