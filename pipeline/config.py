@@ -90,10 +90,22 @@ def get_settings() -> Settings:
     return Settings()
 
 
+def duckdb_config(settings: Settings) -> dict[str, str | int]:
+    """The limits of every DuckDB connection a run opens (dbt's come from the same variables,
+    through profiles.yml): memory, threads, and where a query spills when memory runs out."""
+    return {
+        "memory_limit": settings.duckdb_memory_limit,
+        "threads": settings.duckdb_threads,
+        "temp_directory": str(settings.tmp_dir / "duckdb_spill"),
+    }
+
+
 def export_env(settings: Settings) -> None:
-    """Make the paths visible to child processes (dbt reads VF_WAREHOUSE in profiles.yml)."""
+    """Make the paths and limits visible to child processes (dbt reads VF_WAREHOUSE and the
+    VF_DUCKDB_ limits in profiles.yml)."""
     os.environ["VF_WAREHOUSE"] = str(settings.warehouse_path)
     os.environ["VF_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
+    os.environ["VF_DUCKDB_THREADS"] = str(settings.duckdb_threads)
 
 
 def dbt_vars(settings: Settings) -> dict[str, str | int]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -66,9 +67,10 @@ class Built:
     untouched_rows: dict[str, str]  # model -> key of a row tampered before night two
 
 
-def _dbt(args: list[str], warehouse: Path, work: Path) -> subprocess.CompletedProcess:
+def _dbt(args: list[str], warehouse: Path, work: Path,
+         env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Real dbt, its own target/log folders (the project's manifest is left alone)."""
-    env = {**os.environ, "VF_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, "VF_WAREHOUSE": str(warehouse), **(env_extra or {})}
     return subprocess.run(
         [str(DBT), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
          str(DBT_PROJECT_DIR), "--target-path", str(work / "target"), "--log-path",
@@ -420,6 +422,19 @@ def test_late_files_changed_days_outside_the_lookback_window(built: Built):
     after = {r for r in built.incremental if r[2] < cutoff}
     assert before != after
     assert len(built.incremental) > len(built.first_night)
+
+
+def test_dbt_runs_within_the_pipelines_duckdb_limits(built: Built, tmp_path):
+    """profiles.yml takes DuckDB's memory limit and threads from the variables the pipeline's
+    own connections use (pipeline.config.duckdb_config), so one setting bounds the whole run."""
+    result = _dbt(["show", "--output", "json", "--inline",
+                   "select current_setting('threads') as threads, "
+                   "current_setting('memory_limit') as memory_limit"],
+                  built.warehouse, tmp_path,
+                  {"VF_DUCKDB_THREADS": "1", "VF_DUCKDB_MEMORY_LIMIT": "1GB"})
+    _assert_ok(result, "dbt show")
+    shown = json.loads(result.stdout[result.stdout.index("{"):result.stdout.rindex("}") + 1])
+    assert shown["show"] == [{"threads": 1, "memory_limit": "953.6 MiB"}]
 
 
 def test_rerun_without_new_files_changes_nothing(built: Built):

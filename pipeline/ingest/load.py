@@ -35,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.config import Settings
+from pipeline.config import Settings, duckdb_config
 from pipeline.ingest import sql
 from pipeline.ingest.decode import (
     SUPPORTED_SUFFIXES,
@@ -108,8 +108,7 @@ class WarehouseTooNew(RuntimeError):
 def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, retrying with backoff while another process holds the write lock."""
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    config = {"memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
-              "temp_directory": str(settings.tmp_dir / "duckdb_spill")}
+    config = duckdb_config(settings)
     delay = 0.25
     for attempt in range(LOCK_RETRIES):
         try:

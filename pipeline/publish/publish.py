@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.config import Settings
+from pipeline.config import Settings, duckdb_config
 
 MARTS_SCHEMA = "marts"
 DB_NAME = "marts.duckdb"
@@ -94,7 +94,7 @@ def publish(settings: Settings, extra_files: dict[str, Path] | None = None) -> P
     version_tmp.mkdir()
     db_final = out / DB_NAME
     db_tmp = _tmp(db_final)
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config(settings))  # the run's memory and thread limits
     staged: list[tuple[Path, Path]] = []
     try:
         con.execute(f"ATTACH '{settings.warehouse_path}' AS wh (READ_ONLY)")
