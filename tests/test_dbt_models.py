@@ -424,13 +424,13 @@ def test_late_files_changed_days_outside_the_lookback_window(built: Built):
     assert len(built.incremental) > len(built.first_night)
 
 
-def test_dbt_runs_within_the_pipelines_duckdb_limits(built: Built, tmp_path):
+def test_dbt_runs_within_the_pipelines_duckdb_limits(tmp_path):
     """profiles.yml takes DuckDB's memory limit and threads from the variables the pipeline's
     own connections use (pipeline.config.duckdb_config), so one setting bounds the whole run."""
     result = _dbt(["show", "--output", "json", "--inline",
                    "select current_setting('threads') as threads, "
                    "current_setting('memory_limit') as memory_limit"],
-                  built.warehouse, tmp_path,
+                  tmp_path / "warehouse.duckdb", tmp_path,
                   {"VF_DUCKDB_THREADS": "1", "VF_DUCKDB_MEMORY_LIMIT": "1GB"})
     _assert_ok(result, "dbt show")
     shown = json.loads(result.stdout[result.stdout.index("{"):result.stdout.rindex("}") + 1])
