@@ -17,48 +17,65 @@ touches as (
     where is_lead
 ),
 
--- Per lead, what the weights depend on, by aggregation (hash group-bys on the touches, not
--- window sorts). When a lead has matched touches only those are credited, otherwise all of its
--- touches are.
-person_stats as (
-    select
-        person_key,
-        count(*) as all_touches,
-        count(campaign_id) as matched_touches,
-        count(distinct campaign_id) as campaigns_touched,
-        min(touch_position) filter (where campaign_id is not null) as first_matched_position,
-        max(touch_position) filter (where campaign_id is not null) as last_matched_position,
-        min(touch_position) as first_position,
-        max(touch_position) as last_position
-    from touches
-    group by person_key
-),
-
+-- What the weights depend on, by aggregation (hash group-bys, not window sorts): first per
+-- lead and campaign (campaign_id NULL: the touches that matched none), then per lead from those
+-- few rows, attached to each of them, so each touch finds all it needs in one join. When a lead
+-- has matched touches only those are credited, otherwise all of its touches are.
 campaign_counts as (
     select
         person_key,
         campaign_id,
-        count(*) as campaign_touches
+        count(*) as campaign_touches,
+        min(touch_position) as first_position,
+        max(touch_position) as last_position
     from touches
     group by person_key, campaign_id
+),
+
+person_stats as (
+    select
+        person_key,
+        cast(sum(campaign_touches) as bigint) as all_touches,
+        cast(coalesce(sum(campaign_touches) filter (where campaign_id is not null), 0) as bigint)
+            as matched_touches,
+        count(campaign_id) as campaigns_touched,
+        min(first_position) filter (where campaign_id is not null) as first_matched_position,
+        max(last_position) filter (where campaign_id is not null) as last_matched_position,
+        min(first_position) as first_position,
+        max(last_position) as last_position
+    from campaign_counts
+    group by person_key
+),
+
+campaign_stats as (
+    select
+        c.person_key,
+        c.campaign_id,
+        c.campaign_touches,
+        s.campaigns_touched,
+        s.matched_touches,
+        case when s.matched_touches > 0 then s.matched_touches else s.all_touches end
+            as credited_touches,
+        case when s.matched_touches > 0 then s.first_matched_position else s.first_position end
+            as first_credited_position,
+        case when s.matched_touches > 0 then s.last_matched_position else s.last_position end
+            as last_credited_position
+    from campaign_counts as c
+    inner join person_stats as s
+        on c.person_key = s.person_key
 ),
 
 credited as (
     select
         t.*,
-        s.campaigns_touched,
-        case when s.matched_touches > 0 then s.matched_touches else s.all_touches end
-            as credited_touches,
+        c.campaigns_touched,
+        c.credited_touches,
         c.campaign_touches,
-        t.campaign_id is not null or s.matched_touches = 0 as is_credited,
-        t.touch_position in (
-            case when s.matched_touches > 0 then s.first_matched_position else s.first_position end,
-            case when s.matched_touches > 0 then s.last_matched_position else s.last_position end
-        ) as is_first_or_last_credited
+        t.campaign_id is not null or c.matched_touches = 0 as is_credited,
+        t.touch_position in (c.first_credited_position, c.last_credited_position)
+            as is_first_or_last_credited
     from touches as t
-    inner join person_stats as s
-        on t.person_key = s.person_key
-    inner join campaign_counts as c
+    inner join campaign_stats as c
         on t.person_key = c.person_key
         and t.campaign_id is not distinct from c.campaign_id
 ),
