@@ -1,9 +1,9 @@
 """`make bench`: how fast and how lean the pipeline is at scale, against what a user would do.
 
 Generates a large sample (the generator's `--scale`; default ~10 million raw rows), then measures,
-each as the median of several repetitions, wall time, CPU time (user + system of the whole
-process tree: steadier than wall time on a shared machine) and peak memory (RSS summed over the
-whole process tree, sampled every 50 ms):
+each as the median of several repetitions, wall time and CPU time (user + system of the whole
+process tree: steadier than wall time on a shared machine), and peak memory (RSS summed over the
+whole process tree, sampled every 50 ms; the highest of the repetitions' peaks):
 1. the full pipeline, cold (empty warehouse), as `make run` runs it (`dagster job execute`);
 2. an incremental nightly run after adding one day of new files: what the nightly schedule
    launches (`python -m pipeline.ops.nightly`: the new files' sources and what is downstream);
@@ -277,8 +277,10 @@ def run(scale: float, reps: int, work: Path, seed: int) -> dict:
         k: {
             "seconds": statistics.median(r["seconds"] for r in v),
             "cpu_seconds": statistics.median(r["cpu_seconds"] for r in v),
-            "peak_rss_gb": statistics.median(r["peak_rss_bytes"] for r in v) / 2**30,
+            # the highest of the runs' peaks, not their median: the 4 GB budget is per run
+            "peak_rss_gb": max(r["peak_rss_bytes"] for r in v) / 2**30,
             "runs": [round(r["seconds"], 2) for r in v],
+            "cpu_runs": [round(r["cpu_seconds"], 2) for r in v],
         }
         for k, v in results.items()
     }
