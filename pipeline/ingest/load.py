@@ -418,12 +418,10 @@ _TEMPORARIES = ("vf_reject_errors", "vf_reject_scans", "vf_text", "vf_parsed", "
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo a failed file's load, and drop the temporaries it left on this connection (its text
+    is read before its transaction begins): the next file creates them afresh."""
     with contextlib.suppress(duckdb.Error):  # no transaction open
         con.execute("ROLLBACK")
-    _drop_temporaries(con)  # the file's text, read before its transaction began
-
-
-def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
     for table in _TEMPORARIES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -543,7 +541,6 @@ def _parse(con, settings, fmt: Format, prepared: Prepared, file_id, rel, exporte
     tz = fmt.timezone
     if tz.startswith("{"):
         tz = getattr(settings, tz.strip("{}"))
-    _drop_temporaries(con)  # a failed file's, on this connection
     # The text is read into a temporary table first: its rowid numbers the records in file
     # order, so the typing runs on every thread (row_number() OVER () would serialise it).
     # It is committed before the transaction that loads the file begins: DuckDB scans a table
