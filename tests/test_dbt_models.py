@@ -10,7 +10,8 @@ and runs `dbt build` (incremental). The tests then check that
 - the incremental daily funnel equals a full refresh row for row, although the late files
   changed days far outside the lookback window; so do the incremental matched posts and
   sessions, which matched again only the rows of the late files (and all of them once the plan
-  is reloaded);
+  is reloaded), and the incremental staging models, which ranked again only the posts and days
+  the late files carry (their older snapshots do not replace newer ones);
 - the planted campaigns come out as planted (engagements, leads, won deals, match rules).
 """
 
@@ -23,7 +24,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -65,6 +66,9 @@ class Built:
     matched_full: dict[str, list[tuple]]  # ... rebuilt from scratch on the same data
     matched_new_plan: dict[str, list[tuple]]  # ... after a reloaded plan, incremental run
     untouched_rows: dict[str, str]  # model -> key of a row tampered before night two
+    staged_incremental: dict[str, list[tuple]]  # incremental staging models after night two
+    staged_full: dict[str, list[tuple]]  # ... rebuilt from scratch on the same data
+    staged_untouched: dict[str, str]  # model -> key of a row tampered before night two
 
 
 def _dbt(args: list[str], warehouse: Path, work: Path,
@@ -137,10 +141,15 @@ def built(tmp_path_factory) -> Built:
                     and not any(lo <= r[2] <= hi for lo, hi in late_ranges))
     _tamper(con, untouched)
     untouched_rows = _tamper_matched(con)
+    staged_untouched = _tamper_staged(con, late)
     con.close()
     _assert_ok(_dbt(["build"], settings.warehouse_path, root), "dbt build (incremental)")
     incremental = _funnel_rows(settings.warehouse_path)
     matched_incremental = _matched_rows(settings.warehouse_path)
+    staged_incremental = _staged_rows(settings.warehouse_path)
+    _assert_ok(_dbt(["run", "--select", *STAGED, "--full-refresh"], settings.warehouse_path,
+                    root), "dbt run --full-refresh (staging)")
+    staged_full = _staged_rows(settings.warehouse_path)
     _assert_ok(_dbt(["run", "--select", *MATCHED, "--full-refresh"], settings.warehouse_path,
                     root), "dbt run --full-refresh (matched)")
     matched_full = _matched_rows(settings.warehouse_path)
@@ -174,7 +183,8 @@ def built(tmp_path_factory) -> Built:
     matched_new_plan = _matched_rows(settings.warehouse_path)
     return Built(settings.warehouse_path, truth, late, first, incremental, full, rerun,
                  untouched, backfilled, backfill_day, matched_incremental, matched_full,
-                 matched_new_plan, untouched_rows)
+                 matched_new_plan, untouched_rows, staged_incremental, staged_full,
+                 staged_untouched)
 
 
 # the incremental matched models, their key, and a column nothing downstream reads (tampered)
@@ -204,6 +214,43 @@ def _matched_rows(warehouse: Path) -> dict[str, list[tuple]]:
         return {model: con.execute(f"SELECT {key} AS _key, * FROM intermediate.{model} "
                                    "ORDER BY ALL").fetchall()
                 for model, (key, _) in MATCHED.items()}
+    finally:
+        con.close()
+
+
+# the incremental staging models: raw table, the row's identity, the output column of the
+# incremental scope (latest_snapshot's `scope`) and that raw column
+STAGED = {
+    "stg_ga4__traffic_days": ("ga4_traffic", "cast(session_date AS VARCHAR) || '|' || "
+                              "source_medium || '|' || coalesce(session_campaign, '')",
+                              "session_date", "date"),
+    "stg_x__posts": ("x_posts", "post_id", "post_id", "post_id"),
+    "stg_meta__posts": ("facebook_posts", "post_id", "post_id", "post_id"),
+    "stg_instagram__posts": ("instagram_posts", "post_id", "post_id", "post_id"),
+    "stg_pinterest__pins": ("pinterest_pins", "post_id", "post_id", "post_id"),
+}
+
+
+def _tamper_staged(con, late: list[str]) -> dict[str, str]:
+    """Change one row of each incremental staging model whose post or day no late file carries
+    (its `_exported_at`, which no test reads): only ranking it again undoes it."""
+    keys = {}
+    for model, (table, identity, scope, raw_scope) in STAGED.items():
+        keys[model] = con.execute(
+            f"SELECT min({identity}) FROM staging.{model} WHERE {scope} NOT IN ("
+            f"SELECT {raw_scope} FROM raw.{table} WHERE _file_id IN (SELECT file_id FROM "
+            f"raw._files WHERE path IN ({', '.join('?' * len(late))})))", late).fetchone()[0]
+        con.execute(f"UPDATE staging.{model} SET _exported_at = TIMESTAMP '1900-01-01' "
+                    f"WHERE {identity} = ?", [keys[model]])
+    return keys
+
+
+def _staged_rows(warehouse: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {model: con.execute(f"SELECT {identity} AS _key, * FROM staging.{model} "
+                                   "ORDER BY ALL").fetchall()
+                for model, (_, identity, _, _) in STAGED.items()}
     finally:
         con.close()
 
@@ -534,3 +581,22 @@ def test_every_campaign_and_model_has_a_total_row_and_the_dimension_agrees(con, 
                              "WHERE platform = 'all' AND attribution_model = 'last_touch' "
                              "GROUP BY 1").fetchall())
     assert dim == posts and sum(dim.values()) > 0
+
+
+@pytest.mark.parametrize("model", sorted(STAGED))
+def test_incremental_staging_equals_a_full_refresh_and_ranks_only_new_posts_and_days(built,
+                                                                                   model):
+    """Night two ranked again only the posts and days the late files carry: the row tampered
+    before it kept its tampering, every other row equals a full refresh. The late X export is
+    the oldest snapshot of its posts: the newer snapshots kept their place."""
+    tampered = built.staged_untouched[model]
+    incremental, full = built.staged_incremental[model], built.staged_full[model]
+
+    def exported_at(rows):
+        return next(r[-1] for r in rows if r[0] == tampered)
+
+    def others(rows):
+        return [r for r in rows if r[0] != tampered]
+
+    assert len(full) > 100 and others(incremental) == others(full)
+    assert exported_at(incremental) == datetime(1900, 1, 1) and exported_at(full).year > 2000
