@@ -11,7 +11,8 @@ and runs `dbt build` (incremental). The tests then check that
   changed days far outside the lookback window; so do the incremental matched posts and
   sessions, which matched again only the rows of the late files (and all of them once the plan
   is reloaded), and the incremental staging models, which ranked again only the posts and days
-  the late files carry (their older snapshots do not replace newer ones);
+  the late files carry (their older snapshots do not replace newer ones), and the incremental
+  unattributed mart, which rebuilt only the sources (GA4: the days) the late files touched;
 - the planted campaigns come out as planted (engagements, leads, won deals, match rules).
 """
 
@@ -69,6 +70,10 @@ class Built:
     staged_incremental: dict[str, list[tuple]]  # incremental staging models after night two
     staged_full: dict[str, list[tuple]]  # ... rebuilt from scratch on the same data
     staged_untouched: dict[str, str]  # model -> key of a row tampered before night two
+    unattributed_incremental: list[tuple]  # marts.unattributed after night two
+    unattributed_full: list[tuple]  # ... rebuilt from scratch on the same data
+    unattributed_upgraded: list[tuple]  # ... incremental run on a mart without last_loaded_at
+    unattributed_untouched: str  # record_id of a Facebook row tampered before night two
 
 
 def _dbt(args: list[str], warehouse: Path, work: Path,
@@ -142,6 +147,7 @@ def built(tmp_path_factory) -> Built:
     _tamper(con, untouched)
     untouched_rows = _tamper_matched(con)
     staged_untouched = _tamper_staged(con, late)
+    unattributed_untouched = _tamper_unattributed(con)
     con.close()
     _assert_ok(_dbt(["build"], settings.warehouse_path, root), "dbt build (incremental)")
     incremental = _funnel_rows(settings.warehouse_path)
@@ -150,6 +156,16 @@ def built(tmp_path_factory) -> Built:
     _assert_ok(_dbt(["run", "--select", *STAGED, "--full-refresh"], settings.warehouse_path,
                     root), "dbt run --full-refresh (staging)")
     staged_full = _staged_rows(settings.warehouse_path)
+    unattributed_incremental = _unattributed_rows(settings.warehouse_path)
+    _assert_ok(_dbt(["run", "--select", "unattributed", "--full-refresh"],
+                    settings.warehouse_path, root), "dbt run --full-refresh (unattributed)")
+    unattributed_full = _unattributed_rows(settings.warehouse_path)
+    con = duckdb.connect(str(settings.warehouse_path))  # a mart built by an older version
+    con.execute("ALTER TABLE marts.unattributed DROP COLUMN last_loaded_at")
+    con.close()
+    _assert_ok(_dbt(["run", "--select", "unattributed"], settings.warehouse_path, root),
+               "dbt run (unattributed built before last_loaded_at)")
+    unattributed_upgraded = _unattributed_rows(settings.warehouse_path)
     _assert_ok(_dbt(["run", "--select", *MATCHED, "--full-refresh"], settings.warehouse_path,
                     root), "dbt run --full-refresh (matched)")
     matched_full = _matched_rows(settings.warehouse_path)
@@ -184,7 +200,8 @@ def built(tmp_path_factory) -> Built:
     return Built(settings.warehouse_path, truth, late, first, incremental, full, rerun,
                  untouched, backfilled, backfill_day, matched_incremental, matched_full,
                  matched_new_plan, untouched_rows, staged_incremental, staged_full,
-                 staged_untouched)
+                 staged_untouched, unattributed_incremental, unattributed_full,
+                 unattributed_upgraded, unattributed_untouched)
 
 
 # the incremental matched models, their key, and a column nothing downstream reads (tampered)
@@ -251,6 +268,30 @@ def _staged_rows(warehouse: Path) -> dict[str, list[tuple]]:
         return {model: con.execute(f"SELECT {identity} AS _key, * FROM staging.{model} "
                                    "ORDER BY ALL").fetchall()
                 for model, (_, identity, _, _) in STAGED.items()}
+    finally:
+        con.close()
+
+
+BOGUS_X_RECORD = "x:no-such-post"
+
+
+def _tamper_unattributed(con) -> str:
+    """Before night two: change the text of one unattributed Facebook row (no late file touches
+    Facebook: only a rebuild of its source undoes it) and add an X row nothing produces (the
+    late X export changes the X source: its rebuild must drop it). Returns the Facebook row's
+    record_id."""
+    record = con.execute("SELECT min(record_id) FROM marts.unattributed "
+                         "WHERE source = 'facebook_posts'").fetchone()[0]
+    con.execute("UPDATE marts.unattributed SET text = 'tampered' WHERE record_id = ?", [record])
+    con.execute("INSERT INTO marts.unattributed SELECT * REPLACE (? AS record_id) "
+                "FROM marts.unattributed WHERE source = 'x_posts' LIMIT 1", [BOGUS_X_RECORD])
+    return record
+
+
+def _unattributed_rows(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("SELECT * FROM marts.unattributed ORDER BY ALL").fetchall()
     finally:
         con.close()
 
@@ -600,3 +641,23 @@ def test_incremental_staging_equals_a_full_refresh_and_ranks_only_new_posts_and_
 
     assert len(full) > 100 and others(incremental) == others(full)
     assert exported_at(incremental) == datetime(1900, 1, 1) and exported_at(full).year > 2000
+
+
+def test_incremental_unattributed_equals_a_full_refresh_and_rebuilds_only_changed_sources(
+        built):
+    """Night two rebuilt the sources the late files touched (X, TikTok Ads, GA4's late days):
+    the row it added to X is gone, the Facebook row tampered before it kept its tampering, and
+    every other row equals a full refresh. A mart built before `last_loaded_at` existed is
+    rebuilt whole by an ordinary run."""
+    record_id, text = 3, 8  # column positions in marts.unattributed
+    incremental, full = built.unattributed_incremental, built.unattributed_full
+
+    def others(rows):
+        return [r for r in rows if r[record_id] != built.unattributed_untouched]
+
+    assert len(full) > 100 and others(incremental) == others(full)
+    assert {r[text] for r in incremental if r[record_id] == built.unattributed_untouched} == \
+        {"tampered"}
+    assert "tampered" not in {r[text] for r in full}
+    assert BOGUS_X_RECORD not in {r[record_id] for r in incremental}
+    assert built.unattributed_upgraded == full

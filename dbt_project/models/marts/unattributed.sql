@@ -1,14 +1,43 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        before_begin("{{ unattributed_add_last_loaded_at() }}"),
+        "{{ unattributed_forget_changed_units() }}",
+    ],
+) }}
+{#- A later run rebuilds only the sources (GA4: the days) with rows loaded since: the macros
+    in unattributed_units.sql say how. -#}
 -- What matched no campaign, one row per source record (and per touch for leads), with the
 -- label, URL and text that failed to match and its volume, so a marketer can fix the plan.
 -- Conversions are those of the default attribution model (var attribution_model).
 with
-
-activities as (select * from {{ ref('int_activities_unioned') }} where campaign_id is null),
+{% if is_incremental() %}
+-- the changed units the pre-hook deleted (see macros/unattributed_units.sql)
+units_to_build as (
+    {{ unattributed_changed_units(unattributed_watermark()) }}
+    except
+    select distinct {{ unattributed_unit('source', 'record_type', 'activity_date') }}
+    from {{ this }}
+),
+{% endif %}
+activities as (
+    select * from {{ ref('int_activities_unioned') }}
+    where campaign_id is null
+    {%- if is_incremental() %}
+        and {{ unattributed_unit('source', 'activity_type', 'activity_date') }}
+        in (select unit from units_to_build)
+    {%- endif %}
+),
 
 conversions as (
     select * from {{ ref('int_conversions_unioned') }}
     where campaign_id is null
         and attribution_model = '{{ var("attribution_model") }}'
+    {%- if is_incremental() %}
+        and source in (select unit from units_to_build)
+    {%- endif %}
 ),
 
 unioned as (
@@ -22,7 +51,8 @@ unioned as (
         end as volume_unit,
         case activity_type
             when 'post' then engagements when 'ad_day' then spend else sessions
-        end as volume
+        end as volume,
+        _loaded_at
     from activities
     union all
     select
@@ -31,7 +61,8 @@ unioned as (
         null as impressions, null as engagements, null as clicks, null as sessions,
         null as spend, leads, won_deals, revenue, is_fx_missing,
         case conversion_type when 'lead' then 'leads' else 'won_deals' end as volume_unit,
-        case conversion_type when 'lead' then leads else won_deals end as volume
+        case conversion_type when 'lead' then leads else won_deals end as volume,
+        _loaded_at
     from conversions
     where conversion_type = 'lead' or won_deals > 0
 ),
@@ -49,7 +80,8 @@ final as (
         cast({{ metric }} as {{ dbt.type_float() }}) as {{ metric }},
         {%- endfor %}
         is_fx_missing as has_fx_missing,
-        volume_unit, cast(volume as {{ dbt.type_float() }}) as volume
+        volume_unit, cast(volume as {{ dbt.type_float() }}) as volume,
+        _loaded_at as last_loaded_at
     from unioned
     where record_type <> 'deal'
     union all
@@ -63,7 +95,8 @@ final as (
         cast(sum({{ metric }}) as {{ dbt.type_float() }}) as {{ metric }},
         {%- endfor %}
         {{ dbt.bool_or('is_fx_missing') }} as has_fx_missing,
-        volume_unit, cast(sum(volume) as {{ dbt.type_float() }}) as volume
+        volume_unit, cast(sum(volume) as {{ dbt.type_float() }}) as volume,
+        max(_loaded_at) as last_loaded_at
     from unioned
     where record_type = 'deal'
     group by
