@@ -1,5 +1,8 @@
 """The Dagster code location: every concern's assets, checks, jobs and resources."""
 
+import atexit
+import gc
+
 import dagster as dg
 
 from pipeline.ingest.assets import format_assets, raw_files
@@ -34,3 +37,9 @@ defs = dg.Definitions(
     # DuckDB allows one writer: run the steps of a run one after another in one process.
     executor=dg.in_process_executor,
 )
+
+# A process that loaded all this (Dagster, dbt, pandas, SciPy) spent about 1.1 s exiting: the
+# interpreter's teardown collects garbage again and again over millions of live objects. Frozen
+# first (atexit runs before the teardown), they are left alone: the process exits in 0.06 s.
+# Nothing here relies on the collector at exit (connections are closed, events committed).
+atexit.register(gc.freeze)
