@@ -74,6 +74,8 @@ class Built:
     unattributed_full: list[tuple]  # ... rebuilt from scratch on the same data
     unattributed_upgraded: list[tuple]  # ... incremental run on a mart without last_loaded_at
     unattributed_untouched: str  # record_id of a Facebook row tampered before night two
+    unattributed_new_plan: list[tuple]  # marts.unattributed after a reloaded plan, incremental
+    unattributed_new_plan_full: list[tuple]  # ... rebuilt from scratch on the same data
 
 
 def _dbt(args: list[str], warehouse: Path, work: Path,
@@ -197,11 +199,22 @@ def built(tmp_path_factory) -> Built:
     _assert_ok(_dbt(["run", "--select", "stg_plan__campaigns", "stg_ingest__files", *MATCHED],
                     settings.warehouse_path, root), "dbt run (matched, reloaded plan)")
     matched_new_plan = _matched_rows(settings.warehouse_path)
+    # ... and moves every unattributed row's load time: every source is rebuilt
+    con = duckdb.connect(str(settings.warehouse_path))
+    _tamper_unattributed(con)
+    con.close()
+    _assert_ok(_dbt(["run", "--select", "stg_plan__campaigns+"], settings.warehouse_path, root),
+               "dbt run (downstream of the reloaded plan)")
+    unattributed_new_plan = _unattributed_rows(settings.warehouse_path)
+    _assert_ok(_dbt(["run", "--select", "unattributed", "--full-refresh"],
+                    settings.warehouse_path, root), "dbt run --full-refresh (unattributed, plan)")
+    unattributed_new_plan_full = _unattributed_rows(settings.warehouse_path)
     return Built(settings.warehouse_path, truth, late, first, incremental, full, rerun,
                  untouched, backfilled, backfill_day, matched_incremental, matched_full,
                  matched_new_plan, untouched_rows, staged_incremental, staged_full,
                  staged_untouched, unattributed_incremental, unattributed_full,
-                 unattributed_upgraded, unattributed_untouched)
+                 unattributed_upgraded, unattributed_untouched, unattributed_new_plan,
+                 unattributed_new_plan_full)
 
 
 # the incremental matched models, their key, and a column nothing downstream reads (tampered)
@@ -648,7 +661,7 @@ def test_incremental_unattributed_equals_a_full_refresh_and_rebuilds_only_change
     """Night two rebuilt the sources the late files touched (X, TikTok Ads, GA4's late days):
     the row it added to X is gone, the Facebook row tampered before it kept its tampering, and
     every other row equals a full refresh. A mart built before `last_loaded_at` existed is
-    rebuilt whole by an ordinary run."""
+    rebuilt whole by an ordinary run, and so is every source after the plan is reloaded."""
     record_id, text = 3, 8  # column positions in marts.unattributed
     incremental, full = built.unattributed_incremental, built.unattributed_full
 
@@ -661,3 +674,6 @@ def test_incremental_unattributed_equals_a_full_refresh_and_rebuilds_only_change
     assert "tampered" not in {r[text] for r in full}
     assert BOGUS_X_RECORD not in {r[record_id] for r in incremental}
     assert built.unattributed_upgraded == full
+    # a reloaded plan gives every row a new load time: the run rebuilt every source
+    assert built.unattributed_new_plan == built.unattributed_new_plan_full
+    assert "tampered" not in {r[text] for r in built.unattributed_new_plan}
