@@ -238,14 +238,19 @@ def _tamper_matched(con) -> dict[str, str]:
     return keys
 
 
-def _matched_rows(warehouse: Path) -> dict[str, list[tuple]]:
+def _keyed_rows(warehouse: Path, schema: str, keys: dict[str, str]) -> dict[str, list[tuple]]:
+    """{model: its rows, each led by its key (`keys[model]`, an expression), in order}."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return {model: con.execute(f"SELECT {key} AS _key, * FROM intermediate.{model} "
+        return {model: con.execute(f"SELECT {key} AS _key, * FROM {schema}.{model} "
                                    "ORDER BY ALL").fetchall()
-                for model, (key, _) in MATCHED.items()}
+                for model, key in keys.items()}
     finally:
         con.close()
+
+
+def _matched_rows(warehouse: Path) -> dict[str, list[tuple]]:
+    return _keyed_rows(warehouse, "intermediate", {m: key for m, (key, _) in MATCHED.items()})
 
 
 # the incremental staging models: raw table, the row's identity, the output column of the
@@ -276,13 +281,7 @@ def _tamper_staged(con, late: list[str]) -> dict[str, str]:
 
 
 def _staged_rows(warehouse: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return {model: con.execute(f"SELECT {identity} AS _key, * FROM staging.{model} "
-                                   "ORDER BY ALL").fetchall()
-                for model, (_, identity, _, _) in STAGED.items()}
-    finally:
-        con.close()
+    return _keyed_rows(warehouse, "staging", {m: spec[1] for m, spec in STAGED.items()})
 
 
 BOGUS_X_RECORD = "x:no-such-post"

@@ -15,6 +15,11 @@
     rebuild would keep.
 -#}
 {% macro latest_snapshot(relation, key, scope=none) -%}
+    {%- if scope is not none -%}
+        {#- called at parse time too, when is_incremental() is false: dbt learns the model
+            reads the ingest manifest (files_since_last_build) -#}
+        {%- do ref('stg_ingest__files') -%}
+    {%- endif -%}
     {%- if scope is not none and is_incremental() -%}
         {%- set rows -%}
         (
@@ -55,7 +60,7 @@
     The files (their file_id) loaded after the newest file the incremental model `this` holds
     rows of: the files an incremental staging run reads. A file none of whose rows the table
     kept (every row superseded by a newer snapshot) is read again by later runs, which changes
-    nothing. The model declares `-- depends_on: {{ ref('stg_ingest__files') }}`.
+    nothing.
 -#}
 {% macro files_since_last_build() -%}
     select file_id from {{ ref('stg_ingest__files') }}

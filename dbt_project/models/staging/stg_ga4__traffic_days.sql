@@ -1,12 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='session_date',
-    on_schema_change='fail',
-) }}
-{#- A later run re-reads only the days that files loaded since carry (macro latest_snapshot's
-    `scope`). -#}
--- depends_on: {{ ref('stg_ingest__files') }}
 -- GA4 traffic acquisition by day. '(not set)', '(organic)' and the like are not campaigns.
 with
 

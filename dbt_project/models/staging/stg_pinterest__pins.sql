@@ -1,12 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='post_id',
-    on_schema_change='fail',
-) }}
-{#- A later run re-reads only the pins that files loaded since carry (macro latest_snapshot's
-    `scope`). -#}
--- depends_on: {{ ref('stg_ingest__files') }}
 -- Pinterest pins: saves are the engagement; outbound clicks are the clicks to the website.
 with
 

@@ -1,12 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='post_id',
-    on_schema_change='fail',
-) }}
-{#- A later run re-reads only the posts that files loaded since carry (macro latest_snapshot's
-    `scope`). -#}
--- depends_on: {{ ref('stg_ingest__files') }}
 with
 
 source as (
