@@ -109,3 +109,52 @@ def test_transient_failures_are_retried_where_io_happens(repo):
     for key in (["raw", "files"], ["raw", "x_posts"], ["published", "marts"]):
         policy = repo.assets_defs_by_key[dg.AssetKey(key)].op.retry_policy
         assert policy is not None and policy.max_retries >= 2, key
+
+
+def test_the_kept_open_event_log_records_what_dagsters_own_storage_reads(tmp_path, monkeypatch):
+    """dagster.yaml's event log keeps its SQLite connections open; every event it stores must be
+    what Dagster's stock SQLite storage (the UI of an instance without our class) reads back."""
+    from dagster._core.storage.event_log import SqliteEventLogStorage
+
+    from pipeline.config import PROJECT_DIR
+    from pipeline.ops.event_log import OPEN_DATABASES, KeptOpenSqliteEventLogStorage
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(PROJECT_DIR / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+
+    @dg.asset
+    def numbers() -> int:
+        return 3
+
+    @dg.asset_check(asset=numbers)
+    def positive() -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=True)
+
+    with dg.DagsterInstance.get() as instance:
+        assert isinstance(instance.event_log_storage, KeptOpenSqliteEventLogStorage)
+        runs = [dg.materialize([numbers, positive], instance=instance).run_id
+                for _ in range(OPEN_DATABASES + 2)]  # more runs than databases kept open
+        kept_logs = [len(instance.all_logs(run_id)) for run_id in runs]
+
+    stock = SqliteEventLogStorage(str(home / "history" / "runs"))
+    for run_id, kept in zip(runs, kept_logs, strict=True):
+        logs = stock.get_logs_for_run(run_id)
+        assert len(logs) == kept
+        types = {log.dagster_event.event_type for log in logs if log.dagster_event}
+        assert {dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.ASSET_MATERIALIZATION,
+                dg.DagsterEventType.ASSET_CHECK_EVALUATION} <= types
+    # the cross-run index: the newest materialization and check evaluation are those of the last run
+    latest = stock.get_latest_materialization_events([dg.AssetKey("numbers")])
+    assert latest[dg.AssetKey("numbers")].run_id == runs[-1]
+    check_key = dg.AssetCheckKey(dg.AssetKey("numbers"), "positive")
+    assert stock.get_latest_asset_check_execution_by_key([check_key])[check_key].run_id == runs[-1]
+
+    with dg.DagsterInstance.get() as instance:  # wiping closes the kept connections first
+        instance.all_logs(runs[-1])
+        instance.wipe()
+        assert not (home / "history" / "runs" / f"{runs[-1]}.db").exists()
+        after = dg.materialize([numbers, positive], instance=instance).run_id
+        assert [run.run_id for run in instance.get_runs()] == [after]
+    assert len(SqliteEventLogStorage(str(home / "history" / "runs")).get_logs_for_run(after)) > 5
