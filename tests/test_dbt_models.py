@@ -676,3 +676,28 @@ def test_incremental_unattributed_equals_a_full_refresh_and_rebuilds_only_change
     # a reloaded plan gives every row a new load time: the run rebuilt every source
     assert built.unattributed_new_plan == built.unattributed_new_plan_full
     assert "tampered" not in {r[text] for r in built.unattributed_new_plan}
+
+
+def test_verdicts_of_an_empty_portfolio_are_an_empty_table_with_the_same_columns(built, tmp_path):
+    """No campaign yet (no plan, no exports): the verdict step writes an empty table whose columns
+    have the types they have with verdicts, so queries and the published copy work the same."""
+    from pipeline.verdicts.thresholds import VerdictThresholds
+    from pipeline.verdicts.verdicts import compute_verdicts, write_verdicts
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(built.warehouse.read_bytes())
+    con = duckdb.connect(str(warehouse))
+    try:
+        schemas = []
+        for emptied in (False, True):
+            if emptied:
+                con.execute("DELETE FROM marts.campaign_performance")
+            verdicts = compute_verdicts(con, VerdictThresholds(), AS_OF, "last_touch")
+            assert (write_verdicts(con, verdicts) == 0) == emptied
+            schemas.append(con.execute("DESCRIBE marts.campaign_verdicts").fetchall())
+            rows = con.execute("SELECT count(*) FROM marts.campaign_verdicts "
+                               "WHERE verdict = 'vanity' AND as_of <= DATE '2030-01-01'").fetchone()
+            assert (rows[0] == 0) == emptied
+    finally:
+        con.close()
+    assert schemas[1] == schemas[0]
