@@ -6,12 +6,14 @@
     of other rows.
 
     How a run stays equal to a full rebuild:
-    1. the pre-hook (`unattributed_forget_changed_units`) deletes every unit with an upstream
-       row, matched or not, loaded after the newest row the mart holds (`last_loaded_at`): the
-       units whose rows may have changed, including a unit whose every row is now matched;
-    2. the model then appends, recomputed, the rows of the changed units the mart no longer
-       holds (computed again after the delete, the watermark can only be older: a unit it adds
-       is either held, so left alone, or had no unattributed row and still has none).
+    1. the changed units are those with an upstream row, matched or not, loaded after the
+       newest row the mart holds (`last_loaded_at`): the units whose rows may have changed,
+       including a unit whose every row is now matched (`unattributed_changed_units`);
+    2. the pre-hook (`unattributed_forget_changed_units`) deletes their rows, and the model
+       appends them, recomputed. Both find the units when their SQL is rendered, before the
+       delete runs (dbt renders a model's SQL before its materialisation runs the hooks): they
+       name the same units, written into the SQL as constants, which lets DuckDB skip the
+       upstream rows of every other unit (a subquery would not).
     A reloaded plan gives every matched row a new load time: every unit is rebuilt. Edited
     seeds, vars or matching macros need a full refresh (`make clean && make run`).
 -#}
@@ -22,18 +24,42 @@
     end
 {%- endmacro %}
 
-{% macro unattributed_changed_units(since) -%}
-    select {{ unattributed_unit('source', 'activity_type', 'activity_date') }} as unit
-    from {{ ref('int_activities_unioned') }}
-    where _loaded_at > {{ since }} or _loaded_at is null
-    union
-    select source as unit
-    from {{ ref('int_conversions_unioned') }}
-    where _loaded_at > {{ since }} or _loaded_at is null
+{#- The changed units, as a list, read when the SQL is rendered (none outside an incremental
+    run). A mart built before last_loaded_at existed has none to read, as its added, empty
+    column has none in the pre-hook: every unit is changed. -#}
+{% macro unattributed_changed_units() -%}
+    {%- if not (execute and is_incremental()) -%}
+        {{- return([]) -}}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- set newest = run_query(
+        "select cast(max(last_loaded_at) as " ~ dbt.type_string() ~ ") from " ~ this
+    ).columns[0].values()[0] if 'last_loaded_at' in columns else none -%}
+    {%- set since = "cast('" ~ (newest or '1900-01-01') ~ "' as timestamp)" -%}
+    {%- set query -%}
+        select {{ unattributed_unit('source', 'activity_type', 'activity_date') }}
+        from {{ ref('int_activities_unioned') }}
+        where _loaded_at > {{ since }}
+            or _loaded_at is null
+        union
+        select source
+        from {{ ref('int_conversions_unioned') }}
+        where _loaded_at > {{ since }}
+            or _loaded_at is null
+    {%- endset -%}
+    {{- return(run_query(query).columns[0].values() | reject('none') | list) -}}
 {%- endmacro %}
 
-{% macro unattributed_watermark() -%}
-    (select coalesce(max(last_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
+{#- `unit` is one of the changed units (false when none changed). -#}
+{% macro unattributed_in_changed_units(unit) -%}
+    {%- set units = unattributed_changed_units() -%}
+    {%- if units -%}
+        {{ unit }} in (
+            {%- for u in units %}'{{ u | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}
+        )
+    {%- else -%}
+        false
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Before the run's transaction: a mart built before last_loaded_at existed gets the column,
@@ -49,8 +75,7 @@
 {% macro unattributed_forget_changed_units() -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
-    where {{ unattributed_unit('source', 'record_type', 'activity_date') }} in (
-        {{ unattributed_changed_units(unattributed_watermark()) }}
-    )
+    where {{ unattributed_in_changed_units(
+        unattributed_unit('source', 'record_type', 'activity_date')) }}
     {%- endif -%}
 {%- endmacro %}

@@ -13,21 +13,13 @@
 -- label, URL and text that failed to match and its volume, so a marketer can fix the plan.
 -- Conversions are those of the default attribution model (var attribution_model).
 with
-{% if is_incremental() %}
--- the changed units the pre-hook deleted (see macros/unattributed_units.sql)
-units_to_build as (
-    {{ unattributed_changed_units(unattributed_watermark()) }}
-    except
-    select distinct {{ unattributed_unit('source', 'record_type', 'activity_date') }}
-    from {{ this }}
-),
-{% endif %}
 activities as (
     select * from {{ ref('int_activities_unioned') }}
     where campaign_id is null
     {%- if is_incremental() %}
-        and {{ unattributed_unit('source', 'activity_type', 'activity_date') }}
-        in (select unit from units_to_build)
+        -- the changed units, deleted by the pre-hook (see macros/unattributed_units.sql)
+        and {{ unattributed_in_changed_units(
+            unattributed_unit('source', 'activity_type', 'activity_date')) }}
     {%- endif %}
 ),
 
@@ -36,7 +28,7 @@ conversions as (
     where campaign_id is null
         and attribution_model = '{{ var("attribution_model") }}'
     {%- if is_incremental() %}
-        and source in (select unit from units_to_build)
+        and {{ unattributed_in_changed_units('source') }}
     {%- endif %}
 ),
 
