@@ -701,3 +701,30 @@ def test_verdicts_of_an_empty_portfolio_are_an_empty_table_with_the_same_columns
     finally:
         con.close()
     assert schemas[1] == schemas[0]
+
+
+def test_unique_combination_of_columns_finds_each_repeated_key_and_only_those(built, tmp_path):
+    """The uniqueness test groups by a hash of the key first: planted repeats (one with a NULL
+    in the key, which compares equal as in GROUP BY) must each be reported, once, and nothing
+    else; a clean table passes."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(built.warehouse.read_bytes())
+    select = ["--select", "unattributed,test_name:unique_combination_of_columns"]
+
+    def failures() -> int:
+        result = _dbt(["test", *select], warehouse, tmp_path)
+        (test,) = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+        assert (result.returncode == 0) == (test["failures"] == 0), result.stdout[-2000:]
+        return test["failures"]
+
+    assert failures() == 0
+    con = duckdb.connect(str(warehouse))
+    try:
+        for record_type in ("post", "lead"):  # a post's touch is NULL, a lead's is not
+            con.execute("INSERT INTO marts.unattributed SELECT * FROM marts.unattributed "
+                        "WHERE record_type = ? LIMIT 1", [record_type])
+        assert con.execute("SELECT count(*) FROM marts.unattributed WHERE record_type = 'post' "
+                           "AND touch IS NULL").fetchone()[0] > 0
+    finally:
+        con.close()
+    assert failures() == 2
