@@ -23,6 +23,7 @@ $(UV_BIN):
 
 .venv/.synced: uv.lock pyproject.toml | $(UV_BIN)
 	$(UV) sync --frozen --compile-bytecode  # .pyc at install: PYTHONDONTWRITEBYTECODE machines recompile on every start otherwise
+	$(RUN) python -m compileall -q pipeline  # the project's own too (~0.2 s of each start); an edited module is compiled again in memory
 	@touch $@
 
 setup: .venv/.synced $(DAGSTER_HOME)/dagster.yaml  ## create the environment from uv.lock
@@ -31,7 +32,7 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
 	cp dagster.yaml $@
 
-$(MANIFEST): setup $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f 2>/dev/null) dbt_project/dbt_project.yml
+$(MANIFEST): setup $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 	$(RUN) python -m pipeline.transform.parse
 	@touch $@
 
