@@ -122,7 +122,7 @@ final as (
         c.campaign_id,
         coalesce(c.platform, 'other') as platform,
         coalesce(c.match_rule, 'unattributed') as match_rule,
-        coalesce(sum(c.weight), 1.0) as weight,
+        coalesce({{ exact_sum('c.weight') }}, 1.0) as weight,
         max({{ newest('d._loaded_at', 'c._loaded_at') }}) as _loaded_at
     from deals as d
     cross join models as m

@@ -23,7 +23,7 @@ activity_totals as (
         campaign_id, platform, sum(posts) as posts, sum(impressions) as impressions,
         sum(reach) as reach, sum(views) as views, sum(engagements) as engagements,
         sum(clicks) as clicks, sum(sessions) as sessions, sum(key_events) as key_events,
-        sum(spend) as spend, sum(platform_leads) as platform_leads,
+        {{ exact_sum('spend') }} as spend, sum(platform_leads) as platform_leads,
         {{ dbt.bool_or('is_fx_missing') }} as has_fx_missing
     from activities
     group by campaign_id, platform
@@ -31,8 +31,9 @@ activity_totals as (
 
 conversion_totals as (
     select
-        c.campaign_id, c.platform, c.attribution_model, sum(c.leads) as leads,
-        sum(c.won_deals) as won_deals, sum(c.revenue) as revenue_won,
+        c.campaign_id, c.platform, c.attribution_model, {{ exact_sum('c.leads') }} as leads,
+        {{ exact_sum('c.won_deals') }} as won_deals,
+        {{ exact_sum('c.revenue') }} as revenue_won,
         {{ dbt.bool_or('c.is_fx_missing') }} as has_fx_missing
     from conversions as c
     inner join windows as w
@@ -67,8 +68,8 @@ with_totals as (
     select
         w.campaign_id, 'all' as platform, m.attribution_model, sum(b.posts), sum(b.impressions),
         sum(b.reach), sum(b.views), sum(b.engagements), sum(b.clicks), sum(b.sessions),
-        sum(b.key_events), sum(b.spend), sum(b.platform_leads), sum(b.leads), sum(b.won_deals),
-        sum(b.revenue_won), coalesce({{ dbt.bool_or('b.has_fx_missing') }}, false)
+        sum(b.key_events), {{ exact_sum('b.spend') }}, sum(b.platform_leads),
+        {{ exact_sum('b.leads') }}, {{ exact_sum('b.won_deals') }}, {{ exact_sum('b.revenue_won') }}, coalesce({{ dbt.bool_or('b.has_fx_missing') }}, false)
     from windows as w
     cross join models as m
     left join by_platform as b

@@ -49,7 +49,7 @@ aggregated as (
         cast(coalesce(sum({{ metric }}), 0) as {{ dbt.type_bigint() }}) as {{ metric }},
         {%- endfor %}
         {%- for metric in ['leads', 'won_deals', 'revenue', 'spend'] %}
-        cast(coalesce(sum({{ metric }}), 0) as {{ dbt.type_float() }}) as {{ metric }},
+        coalesce({{ exact_sum(metric) }}, 0) as {{ metric }},
         {%- endfor %}
         {{ dbt.bool_or('is_fx_missing') }} as has_fx_missing,
         max(_loaded_at) as last_loaded_at

@@ -84,10 +84,10 @@ final as (
         cast(sum({{ metric }}) as {{ dbt.type_bigint() }}) as {{ metric }},
         {%- endfor %}
         {%- for metric in ['spend', 'leads', 'won_deals', 'revenue'] %}
-        cast(sum({{ metric }}) as {{ dbt.type_float() }}) as {{ metric }},
+        {{ exact_sum(metric) }} as {{ metric }},
         {%- endfor %}
         {{ dbt.bool_or('is_fx_missing') }} as has_fx_missing,
-        volume_unit, cast(sum(volume) as {{ dbt.type_float() }}) as volume,
+        volume_unit, {{ exact_sum('volume') }} as volume,
         max(_loaded_at) as last_loaded_at
     from unioned
     where record_type = 'deal'
