@@ -34,8 +34,12 @@ def compute_verdicts(
     attribution_model: str,
 ) -> pd.DataFrame:
     """One verdict per campaign (platform 'all') and per campaign × platform."""
+    # in a fixed order: the prior is fitted over the portfolio, and a sum over the same rows in
+    # another order (the table's order differs between a full and an incremental build) moves
+    # its last bits and every verdict's numbers with them
     perf = con.execute(
-        "SELECT * FROM marts.campaign_performance WHERE attribution_model = ?", [attribution_model]
+        "SELECT * FROM marts.campaign_performance WHERE attribution_model = ? "
+        "ORDER BY campaign_id, platform", [attribution_model]
     ).df()
     if "platform" not in perf.columns:
         perf["platform"] = ALL_PLATFORMS
