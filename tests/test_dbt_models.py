@@ -728,3 +728,25 @@ def test_unique_combination_of_columns_finds_each_repeated_key_and_only_those(bu
     finally:
         con.close()
     assert failures() == 2
+
+
+def test_verdicts_do_not_depend_on_the_order_of_the_performance_rows(built, tmp_path):
+    """The prior is fitted over the whole portfolio: read in another row order (a full and an
+    incremental build leave campaign_performance in different orders), every number of every
+    verdict must come out the same, to the last bit."""
+    from pipeline.verdicts.thresholds import VerdictThresholds
+    from pipeline.verdicts.verdicts import compute_verdicts
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(built.warehouse.read_bytes())
+    con = duckdb.connect(str(warehouse))
+    try:
+        verdicts = []
+        for order in ("ASC", "DESC"):
+            con.execute("CREATE OR REPLACE TABLE marts.campaign_performance AS SELECT * FROM "
+                        f"marts.campaign_performance ORDER BY campaign_id {order}, platform {order}")
+            verdicts.append(compute_verdicts(con, VerdictThresholds(), AS_OF, "last_touch"))
+    finally:
+        con.close()
+    assert len(verdicts[0]) > 20
+    assert verdicts[0].equals(verdicts[1])
