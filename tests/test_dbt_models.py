@@ -743,8 +743,8 @@ def test_verdicts_do_not_depend_on_the_order_of_the_performance_rows(built, tmp_
     try:
         verdicts = []
         for order in ("ASC", "DESC"):
-            con.execute("CREATE OR REPLACE TABLE marts.campaign_performance AS SELECT * FROM "
-                        f"marts.campaign_performance ORDER BY campaign_id {order}, platform {order}")
+            con.execute("CREATE OR REPLACE TABLE marts.campaign_performance AS SELECT * FROM marts."
+                        f"campaign_performance ORDER BY campaign_id {order}, platform {order}")
             verdicts.append(compute_verdicts(con, VerdictThresholds(), AS_OF, "last_touch"))
     finally:
         con.close()
