@@ -678,14 +678,20 @@ def test_incremental_unattributed_equals_a_full_refresh_and_rebuilds_only_change
     assert "tampered" not in {r[text] for r in built.unattributed_new_plan}
 
 
-def test_verdicts_of_an_empty_portfolio_are_an_empty_table_with_the_same_columns(built, tmp_path):
+
+@pytest.fixture
+def warehouse(built, tmp_path) -> Path:
+    """A copy of the built warehouse that a test may change."""
+    copy = tmp_path / "warehouse.duckdb"
+    copy.write_bytes(built.warehouse.read_bytes())
+    return copy
+
+def test_verdicts_of_an_empty_portfolio_are_an_empty_table_with_the_same_columns(warehouse):
     """No campaign yet (no plan, no exports): the verdict step writes an empty table whose columns
     have the types they have with verdicts, so queries and the published copy work the same."""
     from pipeline.verdicts.thresholds import VerdictThresholds
     from pipeline.verdicts.verdicts import compute_verdicts, write_verdicts
 
-    warehouse = tmp_path / "warehouse.duckdb"
-    warehouse.write_bytes(built.warehouse.read_bytes())
     con = duckdb.connect(str(warehouse))
     try:
         schemas = []
@@ -703,12 +709,11 @@ def test_verdicts_of_an_empty_portfolio_are_an_empty_table_with_the_same_columns
     assert schemas[1] == schemas[0]
 
 
-def test_unique_combination_of_columns_finds_each_repeated_key_and_only_those(built, tmp_path):
+def test_unique_combination_of_columns_finds_each_repeated_key_and_only_those(warehouse,
+                                                                             tmp_path):
     """The uniqueness test groups by a hash of the key first: planted repeats (one with a NULL
     in the key, which compares equal as in GROUP BY) must each be reported, once, and nothing
     else; a clean table passes."""
-    warehouse = tmp_path / "warehouse.duckdb"
-    warehouse.write_bytes(built.warehouse.read_bytes())
     select = ["--select", "unattributed,test_name:unique_combination_of_columns"]
 
     def failures() -> int:
@@ -730,15 +735,13 @@ def test_unique_combination_of_columns_finds_each_repeated_key_and_only_those(bu
     assert failures() == 2
 
 
-def test_verdicts_do_not_depend_on_the_order_of_the_performance_rows(built, tmp_path):
+def test_verdicts_do_not_depend_on_the_order_of_the_performance_rows(warehouse):
     """The prior is fitted over the whole portfolio: read in another row order (a full and an
     incremental build leave campaign_performance in different orders), every number of every
     verdict must come out the same, to the last bit."""
     from pipeline.verdicts.thresholds import VerdictThresholds
     from pipeline.verdicts.verdicts import compute_verdicts
 
-    warehouse = tmp_path / "warehouse.duckdb"
-    warehouse.write_bytes(built.warehouse.read_bytes())
     con = duckdb.connect(str(warehouse))
     try:
         verdicts = []

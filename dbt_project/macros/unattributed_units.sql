@@ -50,9 +50,8 @@
     {{- return(run_query(query).columns[0].values() | reject('none') | list) -}}
 {%- endmacro %}
 
-{#- `unit` is one of the changed units (false when none changed). -#}
-{% macro unattributed_in_changed_units(unit) -%}
-    {%- set units = unattributed_changed_units() -%}
+{#- `unit` is one of `units` (a list from unattributed_changed_units; false when empty). -#}
+{% macro unattributed_in_changed_units(unit, units) -%}
     {%- if units -%}
         {{ unit }} in (
             {%- for u in units %}'{{ u | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}
@@ -76,6 +75,7 @@
     {%- if is_incremental() -%}
     delete from {{ this }}
     where {{ unattributed_in_changed_units(
-        unattributed_unit('source', 'record_type', 'activity_date')) }}
+        unattributed_unit('source', 'record_type', 'activity_date'),
+        unattributed_changed_units()) }}
     {%- endif -%}
 {%- endmacro %}

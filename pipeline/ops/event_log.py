@@ -69,15 +69,14 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
                 yield conn
 
     def _close_all(self) -> None:
-        while self._engines:
-            self._engines.popitem()[1].dispose()
+        with self._db_lock:
+            while self._engines:
+                self._engines.popitem()[1].dispose()
 
     def wipe(self) -> None:
-        with self._db_lock:
-            self._close_all()  # before the run databases' files are deleted
+        self._close_all()  # before the run databases' files are deleted
         super().wipe()
 
     def dispose(self) -> None:
-        with self._db_lock:
-            self._close_all()
+        self._close_all()
         super().dispose()

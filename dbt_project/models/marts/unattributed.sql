@@ -12,6 +12,7 @@
 -- What matched no campaign, one row per source record (and per touch for leads), with the
 -- label, URL and text that failed to match and its volume, so a marketer can fix the plan.
 -- Conversions are those of the default attribution model (var attribution_model).
+{%- set changed_units = unattributed_changed_units() %}
 with
 activities as (
     select * from {{ ref('int_activities_unioned') }}
@@ -19,7 +20,7 @@ activities as (
     {%- if is_incremental() %}
         -- the changed units, deleted by the pre-hook (see macros/unattributed_units.sql)
         and {{ unattributed_in_changed_units(
-            unattributed_unit('source', 'activity_type', 'activity_date')) }}
+            unattributed_unit('source', 'activity_type', 'activity_date'), changed_units) }}
     {%- endif %}
 ),
 
@@ -28,7 +29,7 @@ conversions as (
     where campaign_id is null
         and attribution_model = '{{ var("attribution_model") }}'
     {%- if is_incremental() %}
-        and {{ unattributed_in_changed_units('source') }}
+        and {{ unattributed_in_changed_units('source', changed_units) }}
     {%- endif %}
 ),
 
